@@ -1,0 +1,78 @@
+#include "io/atomic_file.hpp"
+
+#include "core/errors.hpp"
+
+#include <openssl/evp.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+namespace xiongguan::io {
+
+namespace fs = std::filesystem;
+
+std::string tempPathFor(const std::string& final_path) {
+    fs::path p(final_path);
+    const std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(::getpid());
+    return (p.parent_path() / name).string();
+}
+
+void renameInto(const std::string& from, const std::string& to) {
+    if (std::rename(from.c_str(), to.c_str()) != 0)
+        throw IoError("cannot rename '" + from + "' to '" + to + "': " + std::strerror(errno));
+}
+
+void writeTextFile(const std::string& path, const std::string& content) {
+    const std::string tmp = tempPathFor(path);
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+        out << content;
+        out.flush();
+        if (!out) {
+            removeIfExists(tmp);
+            throw IoError("cannot write '" + path + "': write failed");
+        }
+    }
+    renameInto(tmp, path);
+}
+
+void makeDirs(const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw IoError("cannot create folder '" + dir + "': " + ec.message());
+}
+
+void removeIfExists(const std::string& path) {
+    std::error_code ec;
+    fs::remove(path, ec);
+}
+
+std::string fileSha256(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw IoError("cannot read '" + path + "' for its checksum");
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    std::vector<char> buf(1 << 20);
+    while (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+        if (in.gcount() > 0) EVP_DigestUpdate(ctx, buf.data(), static_cast<size_t>(in.gcount()));
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) {
+        out += hex[md[i] >> 4];
+        out += hex[md[i] & 15];
+    }
+    return out;
+}
+
+} // namespace xiongguan::io

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace xiongguan::io {
+
+/// Temporary name beside `final_path` ("<dir>/.<name>.tmp-<pid>"), for write-then-rename.
+std::string tempPathFor(const std::string& final_path);
+
+/// Renames `from` to `to` (same filesystem); throws IoError naming both on failure.
+void renameInto(const std::string& from, const std::string& to);
+
+/// Writes `content` to `path` atomically (temporary file, then rename).
+void writeTextFile(const std::string& path, const std::string& content);
+
+/// Creates a directory and its parents; throws IoError on failure.
+void makeDirs(const std::string& dir);
+
+/// Removes a file if it exists (no error when missing).
+void removeIfExists(const std::string& path);
+
+/// SHA-256 of a file, hex; throws IoError when unreadable.
+std::string fileSha256(const std::string& path);
+
+} // namespace xiongguan::io

@@ -1,0 +1,332 @@
+#include "io/raster_io.hpp"
+
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "io/atomic_file.hpp"
+#include "io/gdal_env.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <gdal_alg.h>
+#include <gdalwarper.h>
+#include <ogr_srs_api.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+namespace xiongguan::io {
+
+using core::cat;
+
+namespace {
+
+struct DatasetCloser {
+    void operator()(void* ds) const {
+        if (ds) GDALClose(static_cast<GDALDatasetH>(ds));
+    }
+};
+using DatasetPtr = std::unique_ptr<void, DatasetCloser>;
+
+std::string describeGrid(const raster::GridSpec& g) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%dx%d cells of %g m at (%.3f, %.3f)", g.cols, g.rows, g.cell_size_m,
+                  g.origin_x, g.origin_y);
+    return std::string(crsShortName(g.crs_wkt)) + ", " + buf;
+}
+
+DatasetPtr openRaster(const std::string& path) {
+    initGdal();
+    CPLErrorReset();
+    GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (!ds) {
+        std::string why = lastGdalError();
+        throw IoError(cat(path, ": cannot open as a raster", why.empty() ? "" : ": " + why));
+    }
+    if (GDALGetRasterCount(ds) < 1) {
+        GDALClose(ds);
+        throw InputError(path + ": raster has no band");
+    }
+    return DatasetPtr(ds);
+}
+
+raster::GridSpec gridOf(GDALDatasetH ds, const std::string& path) {
+    raster::GridSpec g;
+    g.cols = GDALGetRasterXSize(ds);
+    g.rows = GDALGetRasterYSize(ds);
+    double gt[6];
+    if (GDALGetGeoTransform(ds, gt) != CE_None)
+        throw InputError(path + ": raster has no geotransform (expected a georeferenced raster)");
+    if (gt[2] != 0.0 || gt[4] != 0.0 || std::abs(gt[1] + gt[5]) > 1e-9 * std::abs(gt[1]))
+        throw InputError(cat(path, ": raster is rotated or has non-square cells (", gt[1], " x ", -gt[5],
+                             "); expected a north-up grid of square cells"));
+    g.origin_x = gt[0];
+    g.origin_y = gt[3];
+    g.cell_size_m = gt[1];
+    const char* wkt = GDALGetProjectionRef(ds);
+    g.crs_wkt = wkt ? wkt : "";
+    return g;
+}
+
+// Whether the file's grid matches the study grid; the CRS must match too.
+bool matches(const raster::GridSpec& file, const raster::GridSpec& want) {
+    if (!file.sameGrid(want)) return false;
+    if (want.crs_wkt.empty() || file.crs_wkt.empty()) return want.crs_wkt.empty() == file.crs_wkt.empty();
+    return sameCrs(file.crs_wkt, want.crs_wkt);
+}
+
+// Warps band 1 of `src` onto `want` into a MEM dataset of type `type`.
+DatasetPtr warpTo(GDALDatasetH src, const raster::GridSpec& want, GDALDataType type, GDALResampleAlg alg,
+                  double dst_nodata, const std::string& path) {
+    GDALDriverH mem = GDALGetDriverByName("MEM");
+    GDALDatasetH dst = GDALCreate(mem, "", want.cols, want.rows, 1, type, nullptr);
+    double gt[6];
+    want.geoTransform(gt);
+    GDALSetGeoTransform(dst, gt);
+    GDALSetProjection(dst, want.crs_wkt.c_str());
+    GDALRasterBandH band = GDALGetRasterBand(dst, 1);
+    GDALSetRasterNoDataValue(band, dst_nodata);
+    GDALFillRaster(band, dst_nodata, 0);
+    DatasetPtr out(dst);
+
+    GDALWarpOptions* wo = GDALCreateWarpOptions();
+    wo->hSrcDS = src;
+    wo->hDstDS = dst;
+    wo->nBandCount = 1;
+    wo->panSrcBands = static_cast<int*>(CPLMalloc(sizeof(int)));
+    wo->panDstBands = static_cast<int*>(CPLMalloc(sizeof(int)));
+    wo->panSrcBands[0] = 1;
+    wo->panDstBands[0] = 1;
+    wo->eResampleAlg = alg;
+    wo->padfDstNoDataReal = static_cast<double*>(CPLMalloc(sizeof(double)));
+    wo->padfDstNoDataReal[0] = dst_nodata;
+    int has_nodata = 0;
+    double src_nodata = GDALGetRasterNoDataValue(GDALGetRasterBand(src, 1), &has_nodata);
+    if (has_nodata) {
+        wo->padfSrcNoDataReal = static_cast<double*>(CPLMalloc(sizeof(double)));
+        wo->padfSrcNoDataReal[0] = src_nodata;
+    }
+    wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "INIT_DEST", "NO_DATA");
+    wo->pTransformerArg = GDALCreateGenImgProjTransformer2(src, dst, nullptr);
+    if (!wo->pTransformerArg) {
+        GDALDestroyWarpOptions(wo);
+        throw InputError(path + ": cannot transform raster onto the study grid: " + lastGdalError());
+    }
+    wo->pfnTransformer = GDALGenImgProjTransform;
+    GDALWarpOperationH op = GDALCreateWarpOperation(wo);
+    CPLErr err = op ? GDALChunkAndWarpImage(op, 0, 0, want.cols, want.rows) : CE_Failure;
+    if (op) GDALDestroyWarpOperation(op);
+    GDALDestroyGenImgProjTransformer(wo->pTransformerArg);
+    GDALDestroyWarpOptions(wo);
+    if (err != CE_None) throw IoError(path + ": warping onto the study grid failed: " + lastGdalError());
+    return out;
+}
+
+template <typename T>
+void readBand(GDALDatasetH ds, raster::Grid<T>& out, GDALDataType type, const std::string& path) {
+    GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+    CPLErrorReset();
+    CPLErr err = GDALRasterIO(band, GF_Read, 0, 0, out.cols(), out.rows(), out.data(), out.cols(), out.rows(),
+                              type, 0, 0);
+    if (err != CE_None)
+        throw IoError(path + ": read failed (truncated or corrupt file?): " + lastGdalError());
+}
+
+GDALResampleAlg toGdal(Resample r) {
+    switch (r) {
+    case Resample::Bilinear: return GRA_Bilinear;
+    case Resample::Average: return GRA_Average;
+    case Resample::Mode: return GRA_Mode;
+    default: return GRA_NearestNeighbour;
+    }
+}
+
+template <typename T> GDALDataType gdalType();
+template <> GDALDataType gdalType<std::uint8_t>() { return GDT_Byte; }
+template <> GDALDataType gdalType<std::uint16_t>() { return GDT_UInt16; }
+template <> GDALDataType gdalType<std::uint32_t>() { return GDT_UInt32; }
+template <> GDALDataType gdalType<float>() { return GDT_Float32; }
+
+template <typename T>
+void writeImpl(const std::string& path, const raster::Grid<T>& grid, const raster::GridSpec& spec,
+               const RasterWriteOptions& opt) {
+    initGdal();
+    if (grid.cols() != spec.cols || grid.rows() != spec.rows)
+        throw Error(ErrorCode::Internal, cat("writeGeoTiff ", path, ": grid ", grid.cols(), "x", grid.rows(),
+                                             " does not match spec ", spec.cols, "x", spec.rows));
+    const std::string tmp = tempPathFor(path) + ".tif";
+    GDALDriverH drv = GDALGetDriverByName("GTiff");
+    const bool is_class = opt.classes != nullptr;
+    CPLStringList co;
+    co.SetNameValue("TILED", "YES");
+    co.SetNameValue("BLOCKXSIZE", "256");
+    co.SetNameValue("BLOCKYSIZE", "256");
+    co.SetNameValue("COMPRESS", "DEFLATE");
+    co.SetNameValue("BIGTIFF", "IF_SAFER");
+    if (!is_class && gdalType<T>() == GDT_Float32) co.SetNameValue("PREDICTOR", "3");
+    // Overviews inside the file, compressed the same way.
+    CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", "DEFLATE");
+    GDALDatasetH ds = GDALCreate(drv, tmp.c_str(), spec.cols, spec.rows, 1, gdalType<T>(), co.List());
+    if (!ds) throw IoError(path + ": cannot create GeoTIFF: " + lastGdalError());
+    auto fail = [&](const std::string& what) {
+        GDALClose(ds);
+        removeIfExists(tmp);
+        removeIfExists(tmp + ".aux.xml");
+        throw IoError(path + ": " + what + ": " + lastGdalError());
+    };
+    double gt[6];
+    spec.geoTransform(gt);
+    GDALSetGeoTransform(ds, gt);
+    if (!spec.crs_wkt.empty()) GDALSetProjection(ds, spec.crs_wkt.c_str());
+    GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+    if (opt.nodata) GDALSetRasterNoDataValue(band, *opt.nodata);
+    if (!opt.description.empty()) GDALSetDescription(band, opt.description.c_str());
+    if (!opt.units.empty()) GDALSetRasterUnitType(band, opt.units.c_str());
+    if (is_class) {
+        const raster::ClassTable& ct = *opt.classes;
+        GDALColorTableH colors = GDALCreateColorTable(GPI_RGB);
+        std::vector<std::string> names(static_cast<size_t>(ct.maxValue()) + 1);
+        for (int v = 0; v <= ct.maxValue(); ++v) {
+            GDALColorEntry e{0, 0, 0, 0};
+            if (const auto* c = ct.byValue(static_cast<std::uint16_t>(v))) {
+                e = {c->rgb[0], c->rgb[1], c->rgb[2], 255};
+                names[static_cast<size_t>(v)] = c->code + " " + c->name;
+            }
+            GDALSetColorEntry(colors, v, &e);
+        }
+        GDALSetRasterColorTable(band, colors);
+        GDALDestroyColorTable(colors);
+        CPLStringList cat_names;
+        for (const auto& n : names) cat_names.AddString(n.c_str());
+        GDALSetRasterCategoryNames(band, cat_names.List());
+        GDALSetRasterColorInterpretation(band, GCI_PaletteIndex);
+    }
+    CPLErr err = GDALRasterIO(band, GF_Write, 0, 0, spec.cols, spec.rows, const_cast<T*>(grid.data()),
+                              spec.cols, spec.rows, gdalType<T>(), 0, 0);
+    if (err != CE_None) fail("write failed");
+    // Overviews by factors of 2 until the smaller side is under 256 cells.
+    std::vector<int> levels;
+    for (int f = 2; std::min(spec.cols, spec.rows) / f >= 128; f *= 2) levels.push_back(f);
+    if (!levels.empty()) {
+        err = GDALBuildOverviews(ds, is_class ? "NEAREST" : "AVERAGE", static_cast<int>(levels.size()),
+                                 levels.data(), 0, nullptr, nullptr, nullptr);
+        if (err != CE_None) fail("overviews failed");
+    }
+    CPLErrorReset();
+    GDALClose(ds);
+    if (CPLGetLastErrorType() == CE_Failure || CPLGetLastErrorType() == CE_Fatal) {
+        removeIfExists(tmp);
+        removeIfExists(tmp + ".aux.xml");
+        throw IoError(path + ": closing the GeoTIFF failed: " + lastGdalError());
+    }
+    CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", nullptr);
+    // Category names live in the PAM side file; move it first so the .tif appears complete.
+    if (FILE* f = std::fopen((tmp + ".aux.xml").c_str(), "rb")) {
+        std::fclose(f);
+        renameInto(tmp + ".aux.xml", path + ".aux.xml");
+    } else {
+        removeIfExists(path + ".aux.xml");
+    }
+    renameInto(tmp, path);
+}
+
+} // namespace
+
+Resample parseResample(const std::string& s, const std::string& context) {
+    if (s.empty() || s == "refuse") return Resample::Refuse;
+    if (s == "nearest") return Resample::Nearest;
+    if (s == "bilinear") return Resample::Bilinear;
+    if (s == "average") return Resample::Average;
+    if (s == "mode") return Resample::Mode;
+    throw ConfigError(context + ": resample '" + s + "' is not one of refuse, nearest, bilinear, average, mode");
+}
+
+raster::GridSpec rasterGridOf(const std::string& path) {
+    auto ds = openRaster(path);
+    return gridOf(static_cast<GDALDatasetH>(ds.get()), path);
+}
+
+raster::Grid<float> readFloatRaster(const std::string& path, const raster::GridSpec& grid, Resample resample,
+                                    float nodata) {
+    auto ds = openRaster(path);
+    GDALDatasetH h = static_cast<GDALDatasetH>(ds.get());
+    raster::GridSpec file = gridOf(h, path);
+    raster::Grid<float> out(grid.cols, grid.rows, nodata);
+    if (matches(file, grid)) {
+        readBand(h, out, GDT_Float32, path);
+        int has = 0;
+        double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(h, 1), &has);
+        if (has)
+            for (auto& v : out.values())
+                if (v == static_cast<float>(nd) || std::isnan(v)) v = nodata;
+        return out;
+    }
+    if (resample == Resample::Refuse)
+        throw InputError(path + ": raster is on " + describeGrid(file) + "; expected the study grid " +
+                         describeGrid(grid) + " (set 'resample:' for this layer to warp it)");
+    if (file.crs_wkt.empty()) throw InputError(path + ": raster has no CRS; expected " + crsShortName(grid.crs_wkt));
+    auto warped = warpTo(h, grid, GDT_Float32, toGdal(resample), nodata, path);
+    readBand(static_cast<GDALDatasetH>(warped.get()), out, GDT_Float32, path);
+    return out;
+}
+
+raster::ClassGrid readClassRaster(const std::string& path, const raster::GridSpec& grid,
+                                  const raster::ClassTable& classes, Resample resample) {
+    auto ds = openRaster(path);
+    GDALDatasetH h = static_cast<GDALDatasetH>(ds.get());
+    raster::GridSpec file = gridOf(h, path);
+    raster::ClassGrid out(grid.cols, grid.rows, raster::kClassNodata);
+    int has = 0;
+    double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(h, 1), &has);
+    if (matches(file, grid)) {
+        readBand(h, out, GDT_UInt16, path);
+        if (has && nd != 0.0)
+            for (auto& v : out.values())
+                if (v == static_cast<std::uint16_t>(nd)) v = raster::kClassNodata;
+    } else {
+        if (resample == Resample::Refuse)
+            throw InputError(path + ": raster is on " + describeGrid(file) + "; expected the study grid " +
+                             describeGrid(grid) + " (set 'resample: nearest' for this layer to warp it)");
+        if (resample != Resample::Nearest && resample != Resample::Mode)
+            throw ConfigError(path + ": a class raster can only be resampled with 'nearest' or 'mode'");
+        if (file.crs_wkt.empty())
+            throw InputError(path + ": raster has no CRS; expected " + crsShortName(grid.crs_wkt));
+        auto warped = warpTo(h, grid, GDT_UInt16, toGdal(resample), 0.0, path);
+        readBand(static_cast<GDALDatasetH>(warped.get()), out, GDT_UInt16, path);
+        if (has && nd != 0.0)
+            for (auto& v : out.values())
+                if (v == static_cast<std::uint16_t>(nd)) v = raster::kClassNodata;
+    }
+    for (int r = 0; r < out.rows(); ++r)
+        for (int c = 0; c < out.cols(); ++c) {
+            const std::uint16_t v = out.at(c, r);
+            if (v != raster::kClassNodata && !classes.byValue(v)) {
+                char xy[96];
+                std::snprintf(xy, sizeof xy, "(%.1f, %.1f)", grid.centreX(c), grid.centreY(r));
+                throw InputError(cat(path, ": cell (col ", c, ", row ", r, ") at ", xy, " has class value ", v,
+                                     ", which is not in the study's class table"));
+            }
+        }
+    return out;
+}
+
+void writeGeoTiff(const std::string& p, const raster::Grid<std::uint16_t>& g, const raster::GridSpec& s,
+                  const RasterWriteOptions& o) {
+    writeImpl(p, g, s, o);
+}
+void writeGeoTiff(const std::string& p, const raster::Grid<std::uint8_t>& g, const raster::GridSpec& s,
+                  const RasterWriteOptions& o) {
+    writeImpl(p, g, s, o);
+}
+void writeGeoTiff(const std::string& p, const raster::Grid<std::uint32_t>& g, const raster::GridSpec& s,
+                  const RasterWriteOptions& o) {
+    writeImpl(p, g, s, o);
+}
+void writeGeoTiff(const std::string& p, const raster::Grid<float>& g, const raster::GridSpec& s,
+                  const RasterWriteOptions& o) {
+    writeImpl(p, g, s, o);
+}
+
+} // namespace xiongguan::io
