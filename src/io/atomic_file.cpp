@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,9 +17,19 @@ namespace xiongguan::io {
 namespace fs = std::filesystem;
 
 std::string tempPathFor(const std::string& final_path) {
+    // The counter keeps two threads writing the same name from sharing a temporary file.
+    static std::atomic<unsigned> counter{0};
     fs::path p(final_path);
-    const std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(::getpid());
+    const std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(counter.fetch_add(1));
     return (p.parent_path() / name).string();
+}
+
+void requireParentFolder(const std::string& path) {
+    const fs::path parent = fs::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !fs::is_directory(parent, ec))
+        throw IoError(path + ": folder '" + parent.string() + "' does not exist (expected an existing folder)");
 }
 
 void renameInto(const std::string& from, const std::string& to) {

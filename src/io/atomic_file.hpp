@@ -5,8 +5,13 @@
 
 namespace xiongguan::io {
 
-/// Temporary name beside `final_path` ("<dir>/.<name>.tmp-<pid>"), for write-then-rename.
+/// Temporary name beside `final_path` ("<dir>/.<name>.tmp-<pid>-<n>", n unique in the process),
+/// for write-then-rename.
 std::string tempPathFor(const std::string& final_path);
+
+/// Throws IoError "<path>: folder '<dir>' does not exist" unless the folder that will hold `path`
+/// exists. Writers call it first so that a failed write creates nothing.
+void requireParentFolder(const std::string& path);
 
 /// Renames `from` to `to` (same filesystem); throws IoError naming both on failure.
 void renameInto(const std::string& from, const std::string& to);

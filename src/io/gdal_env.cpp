@@ -9,6 +9,7 @@
 #include <ogr_srs_api.h>
 #include <ogr_spatialref.h>
 
+#include <cmath>
 #include <mutex>
 
 namespace xiongguan::io {
@@ -62,6 +63,12 @@ std::string crsShortName(const std::string& wkt) {
     if (auth && code) return std::string(auth) + ":" + code;
     const char* name = srs.GetName();
     return name ? name : "(unnamed CRS)";
+}
+
+bool isProjectedMetres(const std::string& wkt) {
+    OGRSpatialReference srs;
+    if (srs.importFromWkt(wkt.c_str()) != OGRERR_NONE) return false;
+    return srs.IsProjected() && std::abs(srs.GetLinearUnits(nullptr) - 1.0) < 1e-12;
 }
 
 bool sameCrs(const std::string& a, const std::string& b) {

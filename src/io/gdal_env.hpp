@@ -19,6 +19,9 @@ std::string crsToWkt(const std::string& user_crs, const std::string& context);
 /// Short name of a CRS ("EPSG:4542" when it has an authority code, else its name).
 std::string crsShortName(const std::string& wkt);
 
+/// True when the CRS is projected with metre units (a valid working CRS for a grid in metres).
+bool isProjectedMetres(const std::string& wkt);
+
 /// True when two CRS definitions describe the same CRS (ignoring axis-order metadata).
 bool sameCrs(const std::string& wkt_a, const std::string& wkt_b);
 

@@ -156,6 +156,7 @@ void writeImpl(const std::string& path, const raster::Grid<T>& grid, const raste
     if (grid.cols() != spec.cols || grid.rows() != spec.rows)
         throw Error(ErrorCode::Internal, cat("writeGeoTiff ", path, ": grid ", grid.cols(), "x", grid.rows(),
                                              " does not match spec ", spec.cols, "x", spec.rows));
+    requireParentFolder(path);
     const std::string tmp = tempPathFor(path) + ".tif";
     GDALDriverH drv = GDALGetDriverByName("GTiff");
     const bool is_class = opt.classes != nullptr;
@@ -166,8 +167,11 @@ void writeImpl(const std::string& path, const raster::Grid<T>& grid, const raste
     co.SetNameValue("COMPRESS", "DEFLATE");
     co.SetNameValue("BIGTIFF", "IF_SAFER");
     if (!is_class && gdalType<T>() == GDT_Float32) co.SetNameValue("PREDICTOR", "3");
-    // Overviews inside the file, compressed the same way.
-    CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", "DEFLATE");
+    // Overviews inside the file, compressed the same way; the option is reset however we leave.
+    struct OverviewCompression {
+        OverviewCompression() { CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", "DEFLATE"); }
+        ~OverviewCompression() { CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", nullptr); }
+    } overview_compression;
     GDALDatasetH ds = GDALCreate(drv, tmp.c_str(), spec.cols, spec.rows, 1, gdalType<T>(), co.List());
     if (!ds) throw IoError(path + ": cannot create GeoTIFF: " + lastGdalError());
     auto fail = [&](const std::string& what) {
@@ -221,7 +225,6 @@ void writeImpl(const std::string& path, const raster::Grid<T>& grid, const raste
         removeIfExists(tmp + ".aux.xml");
         throw IoError(path + ": closing the GeoTIFF failed: " + lastGdalError());
     }
-    CPLSetThreadLocalConfigOption("COMPRESS_OVERVIEW", nullptr);
     // Category names live in the PAM side file; move it first so the .tif appears complete.
     if (FILE* f = std::fopen((tmp + ".aux.xml").c_str(), "rb")) {
         std::fclose(f);

@@ -124,6 +124,9 @@ StudyArea loadStudy(const std::string& path) {
                            "' must be 'stop' or 'repair'");
 
     s.grid.crs_wkt = crsToWkt(s.crs, where(f, root["crs"]));
+    if (!isProjectedMetres(s.grid.crs_wkt))
+        throw ConfigError(where(f, root["crs"]) + ": crs '" + s.crs +
+                          "' is not a projected CRS in metres; expected one such as 'EPSG:4542' (the grid is in metres)");
     const YAML::Node g = root["grid"];
     if (!g) throw ConfigError(path + ": 'grid' is missing (origin_x, origin_y, cell_size_m, cols, rows)");
     requireKnownKeys(f, g, {"origin_x", "origin_y", "cell_size_m", "cols", "rows"}, "grid");

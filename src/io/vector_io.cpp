@@ -63,6 +63,25 @@ std::string sibling(const std::string& shp, const char* ext_lower, const char* e
     return {};
 }
 
+// Byte 29 of a DBF header: the language driver id (code page), 0 when absent; -1 if unreadable.
+int dbfLanguageDriverId(const std::string& dbf) {
+    std::FILE* f = std::fopen(dbf.c_str(), "rb");
+    if (!f) return -1;
+    unsigned char head[32];
+    const size_t n = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+    return n == sizeof head ? head[29] : -1;
+}
+
+// Valid UTF-8 is kept (ASCII included); anything else is taken as GBK (CP936) and recoded.
+std::string gbkToUtf8IfNeeded(std::string s) {
+    if (CPLIsUTF8(s.c_str(), -1)) return s;
+    char* rec = CPLRecode(s.c_str(), "CP936", CPL_ENC_UTF8);
+    std::string out = rec ? rec : s;
+    CPLFree(rec);
+    return out;
+}
+
 } // namespace
 
 vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& target_wkt, InvalidPolicy invalid) {
@@ -84,10 +103,15 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
         if (!src.encoding.empty()) {
             open_opts.SetNameValue("ENCODING", src.encoding.c_str());
         } else if (sibling(path, ".cpg", ".CPG").empty()) {
-            // No .cpg: read raw bytes, then keep valid UTF-8 as is and decode anything else as GBK
-            // (CP936), the usual encoding of Chinese shapefiles without a .cpg.
-            open_opts.SetNameValue("ENCODING", "");
-            detect_gbk = true;
+            // No .cpg. A DBF language driver id (LDID) other than 0 (none) or 0x57 ("ANSI", the
+            // writer's system code page) names the code page, and GDAL decodes it. Otherwise read
+            // raw bytes, keep valid UTF-8 as is and decode anything else as GBK (CP936), the usual
+            // encoding of Chinese shapefiles without a .cpg. `encoding:` overrides all this.
+            const int ldid = dbfLanguageDriverId(sibling(path, ".dbf", ".DBF"));
+            if (ldid == 0 || ldid == 0x57) {
+                open_opts.SetNameValue("ENCODING", "");
+                detect_gbk = true;
+            }
         }
     }
 
@@ -106,7 +130,10 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     out.geometry_type = OGRGeometryTypeToName(OGR_FD_GetGeomType(defn));
     const int nfields = OGR_FD_GetFieldCount(defn);
-    for (int i = 0; i < nfields; ++i) out.fields.emplace_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    for (int i = 0; i < nfields; ++i) {
+        std::string name = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        out.fields.push_back(detect_gbk ? gbkToUtf8IfNeeded(std::move(name)) : name);
+    }
 
     // CRS: from the file unless overridden.
     std::unique_ptr<void, SrsFree> src_srs;
@@ -152,12 +179,7 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
         for (int i = 0; i < nfields; ++i) {
             if (!OGR_F_IsFieldSetAndNotNull(f, i)) continue;
             std::string v = OGR_F_GetFieldAsString(f, i);
-            if (detect_gbk && !CPLIsUTF8(v.c_str(), -1)) {
-                char* rec = CPLRecode(v.c_str(), "CP936", CPL_ENC_UTF8);
-                v = rec;
-                CPLFree(rec);
-            }
-            feat.values[static_cast<size_t>(i)] = std::move(v);
+            feat.values[static_cast<size_t>(i)] = detect_gbk ? gbkToUtf8IfNeeded(std::move(v)) : std::move(v);
         }
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g && !OGR_G_IsEmpty(g)) {
@@ -229,6 +251,7 @@ void writeVectorLayer(const std::string& path, const std::string& layer_name, co
                               : (ext == ".geojson" || ext == ".json") ? "GeoJSON" : nullptr;
     if (!driver_name) throw IoError(path + ": unknown vector format (expected .shp, .gpkg or .geojson)");
     const bool shp = ext == ".shp";
+    requireParentFolder(path);
 
     // Field names as written, checked for collisions in shapefiles.
     std::vector<std::string> names;
@@ -338,6 +361,10 @@ void writeVectorLayer(const std::string& path, const std::string& layer_name, co
             const bool as = lower(a.extension().string()) == ".shp", bs = lower(b.extension().string()) == ".shp";
             return as != bs ? bs : a < b;
         });
+        // Side files of an older shapefile of the same name that we do not write (spatial indexes)
+        // would describe the old geometries: remove them.
+        for (const char* ext_old : {".qix", ".sbn", ".sbx", ".QIX", ".SBN", ".SBX"})
+            removeIfExists((dir / (stem + ext_old)).string());
         for (const auto& p : parts) renameInto(p.string(), (dir / (stem + p.extension().string())).string());
         std::error_code ec;
         fs::remove_all(tmp_dir, ec);
