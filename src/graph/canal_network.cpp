@@ -54,8 +54,8 @@ DeliveryResult solveDelivery(std::uint32_t node_count, const std::vector<CanalAr
         if (d.node >= node_count) throw std::invalid_argument("demand node out of range");
 
     DeliveryResult res;
-    // Node factors: the largest product of (1 - loss) over paths from a root (Bellman-Ford on a
-    // small graph; also terminates on cycles because factors only grow and are bounded by 1).
+    // Initial factors: the largest product of (1 - loss) over paths from a root (Bellman-Ford on
+    // a small graph; terminates on cycles because factors only grow and are bounded by 1).
     std::vector<int> indeg(node_count, 0);
     for (const auto& a : arcs) ++indeg[a.to];
     std::vector<double> f(node_count, 0.0);
@@ -74,40 +74,84 @@ DeliveryResult solveDelivery(std::uint32_t node_count, const std::vector<CanalAr
     }
     for (double& x : f)
         if (x <= 0.0) x = 1.0; // on a cycle with no root: measure from the node itself
-    for (const auto& a : arcs) {
-        const double via = f[a.from] * (1.0 - a.loss_share);
-        if (std::abs(via - f[a.to]) > 1e-9 * f[a.to]) {
-            res.exact = false;
-            res.inconsistent_nodes.push_back(a.to);
+    for (const auto& a : arcs)
+        if (std::abs(f[a.from] * (1.0 - a.loss_share) - f[a.to]) > 1e-9 * f[a.to]) res.mixed_nodes.push_back(a.to);
+    std::sort(res.mixed_nodes.begin(), res.mixed_nodes.end());
+    res.mixed_nodes.erase(std::unique(res.mixed_nodes.begin(), res.mixed_nodes.end()), res.mixed_nodes.end());
+
+    std::vector<long> arc_flow(arcs.size()), sup_flow(supplies.size()), dem_flow(demands.size());
+    auto solve = [&]() {
+        const std::uint32_t s = node_count, t = node_count + 1;
+        FlowGraph g(node_count + 2);
+        Builder b{g};
+        std::vector<Edge> arc_edges, supply_edges, demand_edges;
+        for (const auto& a : arcs) arc_edges.push_back(b.add(a.from, a.to, units(a.capacity_m3 / f[a.from]), a.cost));
+        for (const auto& sp : supplies)
+            supply_edges.push_back(b.add(s, sp.node, units(sp.supply_m3 / f[sp.node]), sp.cost));
+        for (const auto& d : demands) demand_edges.push_back(b.add(d.node, t, units(d.demand_m3 / f[d.node]), d.cost));
+        boost::successive_shortest_path_nonnegative_weights(g, s, t);
+        auto cap_map = boost::get(boost::edge_capacity, g);
+        auto res_map = boost::get(boost::edge_residual_capacity, g);
+        for (size_t i = 0; i < arcs.size(); ++i) arc_flow[i] = cap_map[arc_edges[i]] - res_map[arc_edges[i]];
+        for (size_t i = 0; i < supplies.size(); ++i) sup_flow[i] = cap_map[supply_edges[i]] - res_map[supply_edges[i]];
+        for (size_t i = 0; i < demands.size(); ++i) dem_flow[i] = cap_map[demand_edges[i]] - res_map[demand_edges[i]];
+    };
+    solve();
+    res.iterations = 1;
+    if (!res.mixed_nodes.empty()) {
+        res.converged = false;
+        for (int it = 0; it < 200; ++it) {
+            // Flow-weighted factor of what arrives at each node that receives water.
+            std::vector<double> actual(node_count, 0.0), units_in(node_count, 0.0);
+            for (size_t i = 0; i < arcs.size(); ++i) {
+                actual[arcs[i].to] += static_cast<double>(arc_flow[i]) * f[arcs[i].from] * (1.0 - arcs[i].loss_share);
+                units_in[arcs[i].to] += static_cast<double>(arc_flow[i]);
+            }
+            for (size_t i = 0; i < supplies.size(); ++i) {
+                actual[supplies[i].node] += static_cast<double>(sup_flow[i]) * f[supplies[i].node];
+                units_in[supplies[i].node] += static_cast<double>(sup_flow[i]);
+            }
+            double change = 0.0;
+            std::vector<double> nf = f;
+            for (auto v : res.mixed_nodes)
+                if (units_in[v] > 0.0) {
+                    nf[v] = actual[v] / units_in[v];
+                    change = std::max(change, std::abs(nf[v] - f[v]) / f[v]);
+                }
+            // Nodes downstream of a mixed node inherit its factor along the canals.
+            for (std::uint32_t round = 0; round <= node_count; ++round) {
+                bool changed = false;
+                for (const auto& a : arcs) {
+                    if (std::binary_search(res.mixed_nodes.begin(), res.mixed_nodes.end(), a.to)) continue;
+                    const double want = nf[a.from] * (1.0 - a.loss_share);
+                    if (std::abs(want - nf[a.to]) > 1e-15 * nf[a.to]) {
+                        change = std::max(change, std::abs(want - nf[a.to]) / nf[a.to]);
+                        nf[a.to] = want;
+                        changed = true;
+                    }
+                }
+                if (!changed) break;
+            }
+            if (change < 1e-9) {
+                res.converged = true;
+                break;
+            }
+            f = nf;
+            solve();
+            ++res.iterations;
         }
     }
-    std::sort(res.inconsistent_nodes.begin(), res.inconsistent_nodes.end());
-    res.inconsistent_nodes.erase(std::unique(res.inconsistent_nodes.begin(), res.inconsistent_nodes.end()),
-                                 res.inconsistent_nodes.end());
     res.node_factor = f;
-
-    const std::uint32_t s = node_count, t = node_count + 1;
-    FlowGraph g(node_count + 2);
-    Builder b{g};
-    std::vector<Edge> arc_edges, supply_edges, demand_edges;
-    for (const auto& a : arcs)
-        arc_edges.push_back(b.add(a.from, a.to, units(a.capacity_m3 / f[a.from]), a.cost));
-    for (const auto& sp : supplies) supply_edges.push_back(b.add(s, sp.node, units(sp.supply_m3 / f[sp.node]), sp.cost));
-    for (const auto& d : demands) demand_edges.push_back(b.add(d.node, t, units(d.demand_m3 / f[d.node]), d.cost));
-
-    boost::successive_shortest_path_nonnegative_weights(g, s, t);
-
-    auto cap_map = boost::get(boost::edge_capacity, g);
-    auto res_map = boost::get(boost::edge_residual_capacity, g);
-    auto flow = [&](Edge e) { return static_cast<double>(cap_map[e] - res_map[e]); };
     for (size_t i = 0; i < arcs.size(); ++i) {
-        const double intake = flow(arc_edges[i]) * f[arcs[i].from];
+        const double intake = static_cast<double>(arc_flow[i]) * f[arcs[i].from];
         res.arc_intake_m3.push_back(intake);
         res.arc_loss_m3.push_back(intake * arcs[i].loss_share);
         res.total_loss_m3 += intake * arcs[i].loss_share;
     }
-    for (size_t i = 0; i < supplies.size(); ++i) res.supplied_m3.push_back(flow(supply_edges[i]) * f[supplies[i].node]);
-    for (size_t i = 0; i < demands.size(); ++i) res.delivered_m3.push_back(flow(demand_edges[i]) * f[demands[i].node]);
+    for (size_t i = 0; i < supplies.size(); ++i)
+        res.supplied_m3.push_back(static_cast<double>(sup_flow[i]) * f[supplies[i].node]);
+    for (size_t i = 0; i < demands.size(); ++i)
+        res.delivered_m3.push_back(static_cast<double>(dem_flow[i]) * f[demands[i].node]);
     return res;
 }
 

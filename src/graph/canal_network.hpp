@@ -39,26 +39,28 @@ struct DeliveryResult {
     std::vector<double> arc_loss_m3;    ///< per arc: water lost along it
     std::vector<double> supplied_m3;    ///< per supply: water taken from it
     std::vector<double> delivered_m3;   ///< per demand: water received
-    std::vector<double> node_factor;    ///< per node: share of source water that reaches it
-    std::vector<std::uint32_t> inconsistent_nodes; ///< nodes reached by paths with different losses
+    std::vector<double> node_factor;    ///< per node: m³ arriving there per source unit
+    std::vector<std::uint32_t> mixed_nodes; ///< nodes reachable by paths with different loss products
     double total_loss_m3 = 0.0;
-    /// True when every node is reached by paths with one loss product (trees, and DAGs whose
-    /// parallel paths lose the same share): then the result is an exact optimum.
-    bool exact = true;
+    int iterations = 1;                 ///< min-cost-flow solves (1 when no node is mixed)
+    bool converged = true;              ///< the node factors reached a fixed point
 };
 
 /// Delivers supplies to demands through a lossy canal network as a min-cost maximum flow
 /// (Boost.Graph successive_shortest_path_nonnegative_weights).
 ///
-/// Losses are made linear by measuring flow in "source units": each node v gets the factor
-/// f(v) = Π(1 − loss_share) along the paths from the network's roots (nodes without incoming
-/// canals, f = 1). One source unit at v is f(v) m³ there, so conservation holds in source units;
-/// an arc u→v of intake capacity c carries at most c / f(u) units; a supply S at v adds S / f(v)
-/// units; a demand D at v takes at most D / f(v) units. Exact when f is unique per node; when
-/// a node is reached by paths with different loss products f takes the least lossy one, the
-/// node is listed in `inconsistent_nodes` and `exact` is false. Volumes are rounded to 1 m³ in
-/// source units. Deterministic. \throws std::invalid_argument on a node id ≥ node_count or a
-/// loss share outside [0, 1).
+/// Losses are modelled as capacity reductions by measuring flow in "source units": node v has a
+/// factor f(v) (m³ at v per unit), roots (nodes without incoming canals) have f = 1 and a canal
+/// u→v of loss l gives f(v) = f(u)(1 − l). Conservation then holds in units: a canal of intake
+/// capacity c carries at most c / f(u) units, a supply S at v adds at most S / f(v) units, a
+/// demand D at v takes at most D / f(v) units. On a tree (or any network where every path into a
+/// node loses the same share) one solve is exact. Where paths with different losses meet (e.g. a
+/// reclaimed-water pipe joining a river canal) f(v) is the flow-weighted mean of what arrives,
+/// found by fixed-point iteration (re-solve with the new factors, at most 200 times); the
+/// result is then self-consistent (capacities, demands and actual-volume balance hold) but,
+/// as the mixing ratio is fixed per iteration, not guaranteed to be the generalized-flow optimum.
+/// Volumes are rounded to 1 m³ (in source units). Deterministic.
+/// \throws std::invalid_argument on a node id >= node_count or a loss share outside [0, 1).
 DeliveryResult solveDelivery(std::uint32_t node_count, const std::vector<CanalArc>& arcs,
                              const std::vector<WaterSupply>& supplies, const std::vector<WaterDemand>& demands);
 
