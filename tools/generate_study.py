@@ -201,13 +201,14 @@ def rot_rect_local(cu, cv_, length_km, width_km, angle_deg):
     return poly_geom(pts)
 
 
-def blob_local(cu, cv_, ru, rv, rng, n=180, amp=0.18, harmonics=6, rot_deg=0.0):
-    """Smooth irregular closed ring around (cu, cv_) (local km), returned in metres."""
+def blob_local(cu, cv_, ru, rv, rng, n=180, amp=0.18, harmonics=6, rot_deg=0.0, rmin=0.45, rmax=1.6):
+    """Smooth irregular closed ring around (cu, cv_) (local km), returned in metres. Star-shaped
+    around its centre, hence always simple."""
     th = np.linspace(0, 2 * np.pi, n, endpoint=False)
     r = np.ones(n)
     for k in range(2, 2 + harmonics):
         r += amp / k ** 0.8 * rng.standard_normal() * np.cos(k * th + rng.uniform(0, 2 * np.pi))
-    r = np.clip(r, 0.45, 1.6)
+    r = np.clip(r, rmin, rmax)
     a = math.radians(rot_deg)
     ex, ey = ru * r * np.cos(th), rv * r * np.sin(th)
     u = cu + ex * math.cos(a) - ey * math.sin(a)
@@ -802,7 +803,7 @@ def paint_city(P, seed):
     P.rect(-4.5, 2.48, 5.52, 2.52, "1207", "1207")
     P.rect(5.48, 2.48, 5.52, 6.32, "1207", "1207")
     P.rect(u0c, -1.52, u1c, -1.48, "1207", "1207")
-    for uu in (-3.5, 0.5, 3.5):
+    for uu in (-3.5, 0.5, 1.5, 3.5):
         P.rect(uu - 0.02, -2.3, uu + 0.02, -1.5, "1207", "1207")
     # protective belt between the city and JISCO, with the railway and the station
     P.rect(0.5, 2.52, BELT[2], BELT[3], "1402", "1402")
@@ -831,6 +832,8 @@ def paint_jisco(P):
     P.rect(2.48, v0 + 0.04, 2.52, v1 - 0.04, "1207", "1207")
     P.rect(u0 + 0.04, 4.48, u1 - 0.04, 4.52, "1207", "1207")
     P.rect(1.4, 3.3, 2.3, 3.42, "1402", "1402")          # internal green strips
+    P.rect(0.65, 4.28, 2.46, 4.46, "1402", "1402")
+    P.rect(2.54, 4.28, 4.45, 4.46, "1402", "1402")
     P.rect(3.9, 4.7, 4.5, 4.82, None, "1402")
 
 
@@ -952,28 +955,30 @@ def road_network():
                 continue
             edges.append(([nid(u, a), nid(u, b)], "secondary"))
     # east: Jiadong, the u = 5.5 arterial, Jiabei
-    for v in av:
+    for v in av[:-1]:
         edges.append(([nid(3.5, v), nid(5.3, v)], "secondary"))
     edges.append(([nid(5.3, -1.5), nid(5.3, -0.5), nid(5.3, 0.5), nid(5.3, 1.5), nid(5.3, 2.5)], "secondary"))
-    edges.append(([nid(3.5, 2.5), nid(5.5, 2.5)], "arterial"))
+    edges.append(([nid(3.5, 2.5), nid(5.3, 2.5)], "arterial"))
+    edges.append(([nid(5.3, 2.5), nid(5.5, 2.5)], "arterial"))
     edges.append(([nid(5.5, 2.5), nid(5.5, 3.0), nid(5.5, 4.1), nid(5.5, 5.2), nid(5.5, 6.3)], "arterial"))
-    edges.append(([nid(5.5, 4.1), nid(8.0, 4.1)], "secondary"))
-    edges.append(([nid(5.5, 5.2), nid(8.0, 5.2)], "secondary"))
+    edges.append(([nid(5.5, 4.1), nid(7.5, 4.1)], "secondary"))
+    edges.append(([nid(5.5, 5.2), nid(7.5, 5.2)], "secondary"))
     edges.append(([nid(0.5, 2.5), nid(0.5, 3.0)], "arterial"))
     edges.append(([nid(3.5, 2.5), nid(3.5, 3.0)], "arterial"))
     # G30 expressway south of the city; interchanges at u = -3.5, 0.5, 3.5
     N["g30_e"] = (7.6, -1.15)
     N["g30_w"] = (-27.2, 3.3)
-    for uu in (-3.5, 0.5, 3.5):
+    for uu in (-3.5, 0.5, 1.5, 3.5):
         edges.append(([nid(uu, -1.5), nid(uu, -2.3)], "arterial"))
     edges.append((["g30_e", nid(3.5, -2.3)], "expressway", [(5.8, -1.85)]))
-    edges.append(([nid(3.5, -2.3), nid(0.5, -2.3)], "expressway"))
+    edges.append(([nid(3.5, -2.3), nid(1.5, -2.3)], "expressway"))
+    edges.append(([nid(1.5, -2.3), nid(0.5, -2.3)], "expressway"))
     edges.append(([nid(0.5, -2.3), nid(-3.5, -2.3)], "expressway"))
     edges.append(([nid(-3.5, -2.3), "g30_w"], "expressway", [(-8.0, -1.0), (-15.0, 1.5), (-24.0, 3.5)]))
     # Wenshu road (bridge over the Taolai), Xincheng and airport roads, Yuquan, the pass, Caohu
     tw = TOWNS
     N["ws_n"] = (6.1, -5.8)
-    edges.append(([nid(1.5, -1.5), "ws_n"], "secondary", [(1.5, -2.3), (2.4, -3.6), (4.2, -4.9)]))
+    edges.append(([nid(1.5, -2.3), "ws_n"], "secondary", [(2.4, -3.6), (4.2, -4.9)]))
     N["xc_s"] = (9.75, 18.5)
     N["ap"] = (6.05, 7.65)
     N["ap_t"] = (5.05, 9.05)
@@ -1023,8 +1028,25 @@ ROAD_STYLE = {  # class -> (raster code, width km, tree-lined share)
 }
 
 
+def check_connected(edges_nodes):
+    parent = {}
+
+    def find(a):
+        while parent.setdefault(a, a) != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+    for nodes in edges_nodes:
+        for a, b in zip(nodes[:-1], nodes[1:]):
+            parent[find(a)] = find(b)
+    roots = {find(a) for a in list(parent)}
+    if len(roots) != 1:
+        raise SystemExit("network not connected: %d components" % len(roots))
+
+
 def road_features(seed):
     N, edges = road_network()
+    check_connected([e[0] for e in edges])
     rng = sub_rng(seed, "roads")
     feats = []
     for k, e in enumerate(edges):
@@ -1346,7 +1368,7 @@ def redline(seed, boundary):
                 out.append((name, tier, p))
     # Caohu wetland
     core = poly_geom(blob_local(CAOHU_C[0], CAOHU_C[1], 2.1, 1.05, rng, amp=0.12))
-    gen = poly_geom(blob_local(CAOHU_C[0] + 0.2, CAOHU_C[1] - 0.1, 3.3, 1.85, rng, amp=0.1))
+    gen = poly_geom(blob_local(CAOHU_C[0] + 0.6, CAOHU_C[1] - 0.15, 2.9, 1.75, rng, amp=0.1))
     add("Caohu wetland (core)", "core", core)
     add("Caohu wetland", "general", gen.Difference(core))
     # Heishan
@@ -1789,44 +1811,40 @@ def large_parcels(grid, lu21, conc_polys, seed, n_min=100000):
     return out
 
 
-def large_redline(seed, boundary, n=520):
-    """Many red-line polygons with holes and thousands of vertices, on the Gobi away from the city."""
+def large_redline(seed, boundary, existing, n=520):
+    """Many red-line polygons with holes and thousands of vertices, on the Gobi away from the city and
+    from the default red line."""
     rng = sub_rng(seed, "large_redline")
     out = []
-    cols, rows = 26, 22
-    cands = []
+    cols, rows = 51, 38
+    taken = union_geoms([g for _, _, g in existing])
+    k = 0
     for j in range(rows):
         for i in range(cols):
+            if len(out) >= n:
+                break
             cu = -36.0 + (i + 0.5) * (56.0 / cols)
             cvv = -12.5 + (j + 0.5) * (34.5 / rows)
             if -6.0 < cu < 11.5 and -8.0 < cvv < 8.0:
                 continue
-            cands.append((cu, cvv))
-    k = 0
-    for cu, cvv in cands:
-        if len(out) >= n:
-            break
-        outer = blob_local(cu, cvv, 0.8, 0.6, rng, n=int(rng.integers(2000, 4000)), amp=0.12, harmonics=12)
-        holes = []
-        for h in range(int(rng.integers(1, 4))):
-            a = rng.uniform(0, 2 * np.pi)
-            holes.append(list(reversed(blob_local(cu + 0.3 * math.cos(a), cvv + 0.2 * math.sin(a), 0.12, 0.09, rng,
-                                                  n=int(rng.integers(200, 400)), amp=0.05))))
-        g = poly_geom(outer, holes)
-        if not g.IsValid() or not g.Within(boundary):
-            continue
-        k += 1
-        out.append(("Synthetic ecological patch %03d" % k, "core" if rng.random() < 0.3 else "general", g))
+            # outer radius >= 0.85 x (0.4, 0.3) km; holes within 0.15 km of the centre, <= 0.072 km in
+            # radius, 120 degrees apart: rings never touch, and neighbours (1.10 x 0.91 km apart) neither
+            outer = blob_local(cu, cvv, 0.4, 0.3, rng, n=int(rng.integers(2000, 4000)), amp=0.12, harmonics=12,
+                               rmin=0.85, rmax=1.3)
+            holes = []
+            a0 = rng.uniform(0, 2 * np.pi)
+            for h in range(int(rng.integers(1, 4))):
+                a = a0 + 2 * np.pi * h / 3
+                holes.append(list(reversed(blob_local(cu + 0.15 * math.cos(a), cvv + 0.1 * math.sin(a), 0.055, 0.04,
+                                                      rng, n=int(rng.integers(200, 400)), amp=0.05, rmin=0.8,
+                                                      rmax=1.3))))
+            g = poly_geom(outer, holes)
+            if not g.Within(boundary) or g.Intersects(taken):
+                continue
+            k += 1
+            out.append(("Synthetic ecological patch %03d" % k, "core" if rng.random() < 0.3 else "general", g))
     if len(out) < n:
-        # fill by shrinking onto the remaining candidates twice over
-        for cu, cvv in cands:
-            if len(out) >= n:
-                break
-            g = poly_geom(blob_local(cu + 0.9, cvv + 0.3, 0.25, 0.2, rng, n=2000, amp=0.1),
-                          [list(reversed(blob_local(cu + 0.9, cvv + 0.3, 0.05, 0.04, rng, n=200, amp=0.05)))])
-            if g.IsValid() and g.Within(boundary):
-                k += 1
-                out.append(("Synthetic ecological patch %03d" % k, "general", g))
+        raise SystemExit("large red line: only %d polygons fit" % len(out))
     return out
 
 
@@ -1889,6 +1907,90 @@ def polygonize_landuse(grid, lu):
     for f in lyr:
         feats.append((f.GetGeometryRef().Clone(), {"code": "%04d" % f.GetField(0)}))
     return feats
+
+
+def write_readme(path, grid, cal, counts):
+    ind = cal["indicators_2021"]
+    dz = cal["development_boundary"]
+    L = []
+    A = L.append
+    A("# Jiayuguan study area (synthetic)")
+    A("")
+    A("Generated by `tools/generate_study.py` (seed %d): do not edit, rerun the generator. Same seed, same"
+      % cal["seed"])
+    A("bytes; `tools/generate_study_test.py` checks that, and recomputes the 2021 indicators from these files.")
+    A("")
+    A("## What is real and what is synthetic")
+    A("")
+    A("**Real:** the municipal boundary (`source/jiayuguan_boundary.geojson`, reprojected to EPSG:4542 in")
+    A("`boundary.gpkg`, %.1f km²) and the reference points of DOMAIN.md §1 (Jiayuguan Pass tower 98.2148 E"
+      % cal["boundary_area_km2"])
+    A("39.8011 N, municipal government 98.2882 E 39.7732 N; the airport, Caohu wetland, Wei-Jin tombs and")
+    A("Heishan rock art are approximate points), the population total (312,663, 2020 census), the urbanisation")
+    A("rate (94.4 %), the Caohu wetland areas (wetland 796.88 ha, open water 125 ha, park 1,379 ha) and the")
+    A("city's 2021 green indicators, which the synthetic 2021 map is calibrated to.")
+    A("")
+    A("**Synthetic (not survey data):** everything else: land use 2016 and 2021, the built-up area, the")
+    A("development boundary, the ecological red line, basic farmland, the Great Wall geometry, the land-supply")
+    A("records, the proposals, roads, irrigation districts, canals, water sources, the population grid and the")
+    A("DEM. Town seats, the steelworks, the industrial parks, the river course and the wall are placed to look")
+    A("and measure like Jiayuguan, not surveyed. Do not use these files for real planning decisions.")
+    A("")
+    A("**Attribution.** " + BOUNDARY_ATTRIBUTION + ". The attribution is also in the `source` field and the")
+    A("layer description of `boundary.gpkg`.")
+    A("")
+    A("## Files (EPSG:4542, grid origin (%d, %d), %g m cells, %d × %d)" % (ORIGIN_X, ORIGIN_Y, grid.cs, grid.cols, grid.rows))
+    A("")
+    A("| file | role | holds |")
+    A("| --- | --- | --- |")
+    for row in counts:
+        A("| %s | %s | %s |" % row)
+    A("")
+    A("## 2021 calibration (definitions of docs/STUDY_FORMAT.md)")
+    A("")
+    A("| indicator | generated | city 2021 |")
+    A("| --- | --- | --- |")
+    A("| built-up area (cells whose centre is in `built_up_area`) | %.2f km² | 60–80 km² [E] |" % ind["built_up_area_km2"])
+    A("| green-space rate | %.2f %% | 39.5 %% |" % ind["green_space_rate_pct"])
+    A("| green-cover rate | %.2f %% | 40.7 %% |" % ind["green_cover_rate_pct"])
+    A("| park green per person | %.2f m² | 29.2 m² |" % ind["park_green_m2_per_person"])
+    A("| population inside the built-up area | %.0f | 94.4 %% of 312,663 |" % ind["population_in_built_up_area"])
+    A("")
+    A("The built-up area (建成区) is the main city with the riverside park, the protective belt, the JISCO")
+    A("steelworks, the Jiadong and Jiabei industrial parks and the three town seats. Class fractions of a")
+    A("cell (all **[E]** estimates; `0701` is solved by the generator so that the two rates hit the targets):")
+    A("")
+    A("| code | class | canopy | attached green | urban construction |")
+    A("| --- | --- | --- | --- | --- |")
+    for c in CLASSES:
+        if c[6] or c[7] or c[4]:
+            A("| %s | %s | %s | %s | %s |" % (c[0], c[1], fmt(c[6]), fmt(c[7]), "yes" if c[4] else "no"))
+    A("")
+    A("All other classes have canopy and attached green as in `study.yaml` (0 for cropland, water and bare")
+    A("land). Development boundary: concentrated %.2f km², flexible %.2f km² (%.1f %% of concentrated), whole"
+      % (dz["concentrated_km2"], dz["flexible_km2"], 100 * dz["flexible_share_of_concentrated"]))
+    A("%.3f × the 2021 urban construction land (%.2f km²). Land-use change 2016→2021: %.0f ha."
+      % (dz["whole_over_urban_construction_2021"], dz["urban_construction_2021_km2"], cal["change_2016_2021_ha"]))
+    A("Class areas and the full numbers are in `calibration.json`.")
+    A("")
+    A("## Heritage [E]")
+    A("")
+    A("The Ming wall lines, the fort (a 733 m trapezoid centred on the real pass-tower point), beacon towers,")
+    A("the Wei-Jin tomb field and the Heishan rock art are drawn, not surveyed. Every feature carries the")
+    A("default widths of DOMAIN.md §2, all **[E]**: protection 50 m, construction control a further 500 m,")
+    A("height limit 12 m in the control zone.")
+    A("")
+    A("## Regenerate")
+    A("")
+    A("```")
+    A("/usr/bin/python3 tools/generate_study.py                 # this folder")
+    A("/usr/bin/python3 tools/generate_study.py --size large --out data/generated/jiayuguan_large")
+    A("/usr/bin/python3 tools/generate_study_test.py            # byte-identical + indicators")
+    A("```")
+    A("")
+    A("Rules, geography and the design of the land-supply and proposal cases: `docs/DATA.md`.")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(L) + "\n")
 
 
 def local_of(g):
@@ -1958,6 +2060,11 @@ def main(argv=None):
 
     Z = zones(grid)
     amask = rasterize(grid, Z["bua"], window=full)[2].astype(bool)
+    cmask = rasterize(grid, Z["conc"], window=full)[2].astype(bool)
+    stray = int((np.isin(lu21, [cv(c) for c in CODES if c in {k[0] for k in CLASSES if k[4]}]) & ~cmask).sum())
+    if stray:
+        raise SystemExit("%d urban construction cells of 2021 lie outside the concentrated zone" % stray)
+    del cmask
 
     # parks: the riverside park grows (north first) until park green per person is met
     urban_pop = round(POPULATION_TOTAL * URBAN_SHARE)
@@ -2040,7 +2147,7 @@ def main(argv=None):
         raise SystemExit("proposal design mismatch:\n  " + "\n  ".join(bad))
 
     if args.size == "large":
-        rl_out = rl + large_redline(seed, boundary)
+        rl_out = rl + large_redline(seed, boundary, rl)
         lp = large_parcels(grid, lu21, Z["conc"], seed)
     else:
         rl_out = rl
@@ -2061,8 +2168,10 @@ def main(argv=None):
         "boundary", ogr.wkbMultiPolygon, [("name", str), ("name_en", str), ("adcode", str), ("source", str)],
         [(ogr.ForceToMultiPolygon(boundary.Clone()), dict(bprops, source=BOUNDARY_ATTRIBUTION))],
         "Real municipal boundary. " + BOUNDARY_ATTRIBUTION)])
+    n_lu = {}
     for year, lu in ((2016, lu16), (2021, lu21)):
         feats = polygonize_landuse(grid, lu)
+        n_lu[year] = len(feats)
         write_gpkg(os.path.join(out, "landuse_%d.gpkg" % year), [(
             "landuse_%d" % year, P_, [("code", str)], feats,
             "Synthetic land use %d (2023 classification codes); equals landuse_%d.tif" % (year, year))])
@@ -2117,6 +2226,7 @@ def main(argv=None):
         "roads", ogr.wkbLineString, [("road_id", str), ("class", str), ("tree_lined", int)], rfeat,
         "Synthetic road network (edges end at shared nodes)")])
     irr = irrigation(fields, seed)
+    check_connected([[a, b] for _, a, b, *_ in CANALS])
     canals = []
     for cid, a, b, via, cap, loss, name in CANALS:
         pts = [CANAL_NODES[a]] + via + [CANAL_NODES[b]]
@@ -2205,6 +2315,36 @@ def main(argv=None):
     if args.size == "large":
         desc += " Large benchmark variant."
     write_study_yaml(os.path.join(out, "study.yaml"), grid, layers, "Jiayuguan, Gansu (synthetic)", desc)
+    st = cal["land_supply_status_counts"]
+    nrl_core = sum(1 for _, t, _ in rl_out if t == "core")
+    counts = [
+        ("study.yaml", "study file", "grid, class table (%d classes), layer roles" % len(CLASSES)),
+        ("boundary.gpkg", "boundary", "1 multipolygon, the real municipal boundary (attribution in `source`)"),
+        ("landuse_2016.tif, landuse_2021.tif", "landuse", "UInt16 class rasters (value = integer code, 0 = outside), "
+         "DEFLATE tiles, colour table"),
+        ("landuse_2016.gpkg, landuse_2021.gpkg", "landuse (polygons)", "%d and %d polygons, field `code`; "
+         "rasterized at cell centres they equal the rasters" % (n_lu[2016], n_lu[2021])),
+        ("built_up_area.gpkg", "built_up_area", "%d polygons, %.2f km²" % (len(Z["bua"]), ind21["built_up_area_km2"])),
+        ("centres.gpkg", "centres", "city centre (government point) and 3 town seats"),
+        ("development_boundary.gpkg", "development_boundary", "%d concentrated and %d flexible polygons"
+         % (len(Z["conc"]), len(Z["flex"]))),
+        ("ecological_redline.gpkg", "ecological_redline", "%d polygons (%d core, %d general): Caohu wetland, Heishan, "
+         "Taolai corridor, Qilian foothills" % (len(rl_out), nrl_core, len(rl_out) - nrl_core)),
+        ("basic_farmland.gpkg", "basic_farmland", "%d polygons in the three oases" % len(farm)),
+        ("heritage.gpkg", "heritage", "%d features (GEOMETRY): %d wall lines, 1 fort, %d beacon towers, tombs, rock art"
+         % (len(her), sum(1 for _, a in her if a["kind"] == "wall"), sum(1 for _, a in her if a["kind"] == "beacon_tower"))),
+        ("land_supply.gpkg", "land_supply", "%d parcels with `design_status`: %s" % (
+            len(parcels) + len(lp), ", ".join("%s %d" % (k_, v_) for k_, v_ in st.items()))),
+        ("proposals.gpkg", "proposals", "%d projects with `design` (intended status per rule)" % len(props)),
+        ("roads.gpkg", "roads", "%d edges of one connected network (classes %s)" % (
+            len(road_feats), ", ".join(sorted({r["cls"] for r in road_feats})))),
+        ("population.tif", "population", "Float32 persons per cell, sum %d" % POPULATION_TOTAL),
+        ("water.gpkg", "irrigation, canals, water_sources", "%d districts, %d canals, %d sources (%.0f million m³/yr)"
+         % (len(irr), len(canals), len(srcs), sum(w[3] for w in WATER_SOURCES) / 1e6)),
+        ("dem.tif", "dem", "Float32 metres (whole metres), -9999 outside the boundary"),
+        ("calibration.json", "-", "indicators, class areas, development-boundary ratios, status counts"),
+    ]
+    write_readme(os.path.join(out, "README.md"), grid, cal, counts)
     print(json.dumps({"out": out, **{k: round(ind21[k], 3) for k in TARGETS}}, ensure_ascii=False))
     return 0
 
