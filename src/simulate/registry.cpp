@@ -2,6 +2,9 @@
 #include "simulate/model.hpp"
 
 #include "core/errors.hpp"
+#include "simulate/landuse_model.hpp"
+#include "simulate/green_cover.hpp"
+#include "simulate/water_model.hpp"
 
 namespace xiongguan::simulate {
 
@@ -13,6 +16,9 @@ struct Entry {
 };
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> e = {
+        {LanduseCaModel::kName, LanduseCaModel::kDescription, [] { return std::unique_ptr<Model>(new LanduseCaModel); }},
+        {GreenCoverModel::kName, GreenCoverModel::kDescription, [] { return std::unique_ptr<Model>(new GreenCoverModel); }},
+        {WaterModel::kName, WaterModel::kDescription, [] { return std::unique_ptr<Model>(new WaterModel); }},
         // {"models.green_cover", "...", [] { return std::unique_ptr<Model>(new GreenCoverModel); }},
     };
     return e;

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "raster/grid.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace xiongguan::simulate {
+
+/// Parameters of the yearly cellular automaton (PLUS CARS style).
+struct CaOptions {
+    int radius = 2;                 ///< neighbourhood radius in cells (2 = 5×5)
+    int max_iterations = 10;        ///< iterations per year
+    double growth_share = 0.35;     ///< share of a class's remaining demand placed per iteration
+    double seed_threshold = 0.5;    ///< μ: initial patch-seed threshold (PLUS "decreasing threshold")
+    double seed_decay = 0.8;        ///< μ is multiplied by this after every iteration
+    double probability_floor = 0.0; ///< cells with suitability below this never change to the class
+    double randomness = 0.3;        ///< score = op × u^randomness (0 = greedy, 1 = strongly random)
+    int tile = 256;                 ///< tile size in cells (parallel unit; halo = radius)
+    std::uint64_t seed = 1;
+};
+
+/// Why a class's demand was not met in a year, in cells.
+struct UnmetDemand {
+    int year = 0;
+    int class_index = 0;
+    std::int64_t demanded = 0;          ///< gain asked for this year
+    std::int64_t placed = 0;
+    std::int64_t not_placed = 0;
+    std::int64_t candidate_cells = 0;   ///< cells of a releasing class with the conversion allowed
+    std::int64_t forbidden_cells = 0;   ///< of those: forbidden by a control line
+    std::int64_t below_floor_cells = 0; ///< of those: suitability below the probability floor
+    std::string reason;                 ///< "no candidate cells", "forbidden by constraints", "below probability floor", "competition"
+};
+
+/// Inputs of the automaton (all grids on the same grid as the map).
+struct CaInputs {
+    std::vector<std::uint16_t> classes;   ///< raster values of the classes in play (index k)
+    std::vector<double> neighbourhood_weight; ///< w_k, 0..1 per class
+    /// Suitability per class quantised to 0..65535 (probability × 65535); an empty grid means the
+    /// class cannot grow.
+    std::vector<raster::Grid<std::uint16_t>> suitability;
+    /// Conversion matrix [from][to]: 0 forbidden, 1 allowed, between: a cost weight on the probability.
+    std::vector<std::vector<double>> conversion;
+    /// Control-line zone code per cell (bit i set = inside the area where line i acts); may be empty.
+    raster::Grid<std::uint8_t> zones;
+    /// factor[(code * K + from) * K + to]: product of the control lines' factors (0 = forbidden).
+    /// Size 256·K·K when `zones` is used; empty = no constraints.
+    std::vector<float> zone_factor;
+};
+
+/// Result of one simulated year.
+struct CaYearReport {
+    int year = 0;
+    int iterations = 0;
+    std::vector<std::int64_t> demand;   ///< target cells per class (-1 = free)
+    std::vector<std::int64_t> before, after;
+    std::vector<UnmetDemand> unmet;
+};
+
+/// Runs one year of the automaton on `map` in place toward `demand` (cells per class; -1 = free: the
+/// class does not grow and may give up any cell). Changes only cells whose class is listed; random
+/// numbers come from core::uniform01(seed, hash(year, iteration, purpose), cell index), candidate
+/// tiles are merged in tile order and ranked by (score, cell index): identical at any thread count.
+CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::vector<std::int64_t>& demand,
+                       int year, const CaOptions& options);
+
+} // namespace xiongguan::simulate

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "simulate/landuse_ca.hpp"
+#include "simulate/landuse_constraints.hpp"
+#include "simulate/landuse_drivers.hpp"
+#include "simulate/model.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace xiongguan::simulate {
+
+/// `models.landuse_ca`: land-use change in yearly steps, PLUS style (see docs/LANDUSE.md).
+class LanduseCaModel : public Model {
+  public:
+    static constexpr const char* kName = "models.landuse_ca";
+    static constexpr const char* kDescription =
+        "Land-use change (PLUS-style CA): drivers, RF/logistic suitability, Markov/trend/plan demand, control lines, hindcast";
+
+    /// Parameters with their defaults (docs/LANDUSE.md has the table).
+    struct Params {
+        std::optional<std::uint64_t> seed;       ///< default: the run's seed
+        std::string demand = "markov";           ///< markov | trend | plan_targets
+        std::map<int, std::map<std::string, double>> targets_ha; ///< plan_targets: year -> code -> ha
+        std::string suitability = "random_forest"; ///< random_forest | logistic
+        int trees = 30;
+        int max_depth = 10;
+        int min_leaf = 4;
+        int samples_per_class = 3000;            ///< positives (and as many negatives) per class
+        double holdout_share = 0.3;              ///< share of samples held out for the ROC AUC
+        double l2 = 0.01;
+        std::map<std::string, double> neighbourhood_weights; ///< code -> w (default from expansion)
+        std::string conversion = "observed";     ///< observed | all
+        std::vector<std::tuple<std::string, std::string, double>> conversion_overrides; ///< from, to, weight
+        ConstraintOptions constraints;
+        double demand_tolerance = 0.05;          ///< share of a year's asked gain that may stay unplaced
+        bool validate = false;
+        std::vector<UserDriver> drivers;
+        std::vector<std::string> exclude_drivers;
+        bool write_patches = true;
+        CaOptions ca;
+    };
+
+    std::string name() const override { return kName; }
+    void configure(const YAML::Node& params, const std::string& file) override;
+    nlohmann::ordered_json parameters() const override;
+    void run(RunState& state) override;
+
+    const Params& params() const { return m_p; }
+    Params& params() { return m_p; }
+
+  private:
+    Params m_p;
+};
+
+} // namespace xiongguan::simulate

@@ -1,0 +1,163 @@
+// The cellular automaton on tiny grids where the allocation is forced, and its determinism.
+#include "simulate/landuse_ca.hpp"
+#include "simulate/landuse_constraints.hpp"
+#include "simulate/landuse_demand.hpp"
+
+#include "core/random.hpp"
+#include "support/support.hpp"
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+using namespace xiongguan;
+using namespace xiongguan::simulate;
+
+namespace {
+// Classes 1 (bare, free) and 2 (built); 1 -> 2 allowed; suitability of 2 from `suit` (0..1).
+CaInputs twoClasses(const raster::ClassGrid& map, const std::vector<double>& suit) {
+    CaInputs in;
+    in.classes = {1, 2};
+    in.neighbourhood_weight = {1.0, 1.0};
+    in.suitability.resize(2);
+    in.suitability[1] = raster::Grid<std::uint16_t>(map.cols(), map.rows(), 0);
+    for (size_t i = 0; i < map.size(); ++i)
+        in.suitability[1][i] = static_cast<std::uint16_t>(suit[i] * 65535.0 + 0.5);
+    in.conversion = {{0.0, 1.0}, {0.0, 0.0}};
+    return in;
+}
+} // namespace
+
+TEST(LanduseCa, OneCandidateCell) {
+    // Only one cell of the releasing class 1; class 3 may not convert. Demand: one more cell of 2.
+    auto map = test::asciiGrid<std::uint16_t>("3 3 3\n3 1 3\n3 3 2");
+    CaInputs in;
+    in.classes = {1, 2, 3};
+    in.neighbourhood_weight = {1, 1, 1};
+    in.suitability.resize(3);
+    in.suitability[1] = raster::Grid<std::uint16_t>(3, 3, 30000);
+    in.conversion = {{0, 1, 0}, {0, 0, 0}, {0, 0, 0}};
+    CaOptions o;
+    const auto rep = runCaYear(map, in, {-1, 2, -1}, 2022, o);
+    EXPECT_TRUE(map == test::asciiGrid<std::uint16_t>("3 3 3\n3 2 3\n3 3 2"));
+    EXPECT_TRUE(rep.unmet.empty());
+    // A second year asking one more: no candidate left.
+    const auto rep2 = runCaYear(map, in, {-1, 3, -1}, 2023, o);
+    ASSERT_EQ(rep2.unmet.size(), 1u);
+    EXPECT_EQ(rep2.unmet[0].not_placed, 1);
+    EXPECT_EQ(rep2.unmet[0].candidate_cells, 0);
+    EXPECT_EQ(rep2.unmet[0].reason, "no candidate cells");
+}
+
+TEST(LanduseCa, ForbiddenLine) {
+    // Cells 0 and 1 lie inside the ecological red line (zone bit 0), where construction is forbidden.
+    auto map = test::asciiGrid<std::uint16_t>("1 1 1 1");
+    auto in = twoClasses(map, {0.9, 0.9, 0.2, 0.2});
+    in.zones = test::asciiGrid<std::uint8_t>("1 1 0 0");
+    ConstraintOptions co; // red line: forbid (default)
+    in.zone_factor = constraintFactors(co, {0, 1}, {0, 1}, {0, 0});
+    CaOptions o;
+    const auto rep = runCaYear(map, in, {-1, 2}, 2022, o);
+    EXPECT_TRUE(map == test::asciiGrid<std::uint16_t>("1 1 2 2")); // the more suitable cells are forbidden
+    EXPECT_TRUE(rep.unmet.empty());
+    const auto rep2 = runCaYear(map, in, {-1, 3}, 2023, o);
+    EXPECT_TRUE(map == test::asciiGrid<std::uint16_t>("1 1 2 2"));
+    ASSERT_EQ(rep2.unmet.size(), 1u);
+    EXPECT_EQ(rep2.unmet[0].placed, 0);
+    EXPECT_EQ(rep2.unmet[0].not_placed, 1);
+    EXPECT_EQ(rep2.unmet[0].candidate_cells, 2);
+    EXPECT_EQ(rep2.unmet[0].forbidden_cells, 2);
+    EXPECT_EQ(rep2.unmet[0].reason, "forbidden by constraints");
+    // As a weight (0.2) instead, the line only lowers the probability: the change happens.
+    co.ecological_redline = {LineRule::Mode::Weight, 0.2, false};
+    in.zone_factor = constraintFactors(co, {0, 1}, {0, 1}, {0, 0});
+    const auto rep3 = runCaYear(map, in, {-1, 3}, 2024, o);
+    EXPECT_TRUE(rep3.unmet.empty());
+    EXPECT_EQ(classCounts(map, {1, 2})[1], 3);
+}
+
+TEST(LanduseCa, DemandOfZeroChangesNothing) {
+    auto map = test::asciiGrid<std::uint16_t>("1 2 1\n1 1 2");
+    const auto before = map;
+    auto in = twoClasses(map, {1, 1, 1, 1, 1, 1});
+    CaOptions o;
+    const auto rep = runCaYear(map, in, {-1, 2}, 2022, o); // class 2 already has 2 cells
+    EXPECT_TRUE(map == before);
+    EXPECT_EQ(rep.iterations, 0);
+    EXPECT_TRUE(rep.unmet.empty());
+    // a shrinking demand of a controlled class does not create changes either
+    const auto rep2 = runCaYear(map, in, {4, 1}, 2023, o);
+    EXPECT_TRUE(map == before);
+}
+
+TEST(LanduseCa, MostSuitableCellsWinWithoutSeeds) {
+    // No class-2 neighbour anywhere and no patch seeds (threshold 0): the final pass ranks by suitability.
+    auto map = test::asciiGrid<std::uint16_t>("1 1 1 1 1");
+    auto in = twoClasses(map, {0.1, 0.9, 0.2, 0.8, 0.3});
+    CaOptions o;
+    o.seed_threshold = 0.0;
+    o.radius = 1;
+    runCaYear(map, in, {-1, 2}, 2022, o);
+    EXPECT_TRUE(map == test::asciiGrid<std::uint16_t>("1 2 1 2 1"));
+}
+
+TEST(LanduseCa, PatchGrowsFromItsNeighbourhood) {
+    // One built cell at the left end; radius 1: only cell 1 has a class-2 neighbour.
+    auto map = test::asciiGrid<std::uint16_t>("2 1 1 1 1 1 1");
+    auto in = twoClasses(map, {0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5});
+    CaOptions o;
+    o.seed_threshold = 0.0;
+    o.radius = 1;
+    runCaYear(map, in, {-1, 2}, 2022, o);
+    EXPECT_TRUE(map == test::asciiGrid<std::uint16_t>("2 2 1 1 1 1 1"));
+}
+
+TEST(LanduseCa, SameAtOneAndManyThreads) {
+    const int cols = 300, rows = 220;
+    raster::ClassGrid base(cols, rows, 1);
+    for (size_t i = 0; i < base.size(); ++i) {
+        const double u = core::uniform01(4, 1, i);
+        base[i] = u < 0.05 ? 2 : u < 0.15 ? 3 : u < 0.2 ? 4 : 1;
+    }
+    CaInputs in;
+    in.classes = {1, 2, 3, 4};
+    in.neighbourhood_weight = {0.2, 1.0, 0.6, 0.4};
+    in.suitability.resize(4);
+    for (int k = 1; k < 4; ++k) {
+        in.suitability[k] = raster::Grid<std::uint16_t>(cols, rows);
+        for (size_t i = 0; i < base.size(); ++i)
+            in.suitability[k][i] = static_cast<std::uint16_t>(core::uniform01(5, k, i) * 65535);
+    }
+    in.conversion = {{0, 1, 1, 1}, {0, 0, 0, 0}, {0, 1, 0, 0}, {0, 1, 1, 0}};
+    in.zones = raster::Grid<std::uint8_t>(cols, rows, 0);
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < 40; ++c) in.zones.at(c, r) = 1;
+    in.zone_factor = constraintFactors(ConstraintOptions{}, {0, 1, 0, 0}, {0, 1, 0, 0}, {0, 0, 0, 0});
+    const auto counts = classCounts(base, in.classes);
+    const std::vector<std::int64_t> demand = {-1, counts[1] + 900, counts[2] + 300, counts[3] + 100};
+    CaOptions o;
+    o.tile = 64;
+    o.seed = 17;
+    auto runAt = [&](int threads) {
+        tbb::global_control gc(tbb::global_control::max_allowed_parallelism, threads);
+        raster::ClassGrid m = base;
+        for (int y = 0; y < 3; ++y) {
+            std::vector<std::int64_t> d = demand;
+            for (size_t k = 1; k < d.size(); ++k) d[k] += y * 100;
+            runCaYear(m, in, d, 2022 + y, o);
+        }
+        return m;
+    };
+    const auto a = runAt(1), b = runAt(2), c = runAt(4);
+    EXPECT_TRUE(a == b);
+    EXPECT_TRUE(a == c);
+    EXPECT_FALSE(a == base);
+    // no new built cell (class 2) inside the red-line columns
+    for (int r = 0; r < rows; ++r)
+        for (int col = 0; col < 40; ++col)
+            if (base.at(col, r) != 2) {
+                EXPECT_NE(a.at(col, r), 2) << col << "," << r;
+            }
+    // a different seed gives a different map
+    o.seed = 18;
+    EXPECT_FALSE(runAt(2) == a);
+}
