@@ -39,9 +39,28 @@ void writeVectorLayers(const std::string& path, const std::string& crs_wkt, cons
                 GDALClose(dst);
                 throw IoError(path + ": cannot reopen layer '" + layers[i].name + "': " + lastGdalError());
             }
-            GDALDatasetStartTransaction(dst, FALSE);
-            OGRLayerH copied = GDALDatasetCopyLayer(dst, GDALDatasetGetLayer(src, 0), layers[i].name.c_str(), nullptr);
-            const bool ok = copied != nullptr && GDALDatasetCommitTransaction(dst) == OGRERR_NONE;
+            // Copy the layer definition, then the features in one transaction (GPKG is slow without).
+            OGRLayerH sl = GDALDatasetGetLayer(src, 0);
+            const char* lco[] = {"SPATIAL_INDEX=YES", nullptr};
+            OGRLayerH dl = GDALDatasetCreateLayer(dst, layers[i].name.c_str(), OGR_L_GetSpatialRef(sl),
+                                                  OGR_L_GetGeomType(sl), const_cast<char**>(lco));
+            bool ok = dl != nullptr;
+            OGRFeatureDefnH sd = OGR_L_GetLayerDefn(sl);
+            for (int k = 0; ok && k < OGR_FD_GetFieldCount(sd); ++k)
+                ok = OGR_L_CreateField(dl, OGR_FD_GetFieldDefn(sd, k), TRUE) == OGRERR_NONE;
+            ok = ok && OGR_L_StartTransaction(dl) == OGRERR_NONE;
+            if (ok) {
+                OGRFeatureDefnH dd = OGR_L_GetLayerDefn(dl);
+                OGR_L_ResetReading(sl);
+                OGRFeatureH f;
+                while (ok && (f = OGR_L_GetNextFeature(sl)) != nullptr) {
+                    OGRFeatureH g = OGR_F_Create(dd);
+                    ok = OGR_F_SetFrom(g, f, TRUE) == OGRERR_NONE && OGR_L_CreateFeature(dl, g) == OGRERR_NONE;
+                    OGR_F_Destroy(g);
+                    OGR_F_Destroy(f);
+                }
+                ok = OGR_L_CommitTransaction(dl) == OGRERR_NONE && ok;
+            }
             GDALClose(src);
             if (!ok) {
                 GDALClose(dst);

@@ -1,0 +1,354 @@
+#include "checks/review.hpp"
+
+#include "checks/thresholds.hpp"
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+
+namespace xiongguan::checks {
+
+using core::cat;
+
+namespace {
+const std::vector<std::string>& knownActivities() {
+    static const std::vector<std::string> a = {"construction",     "linear_infrastructure", "ecological_restoration",
+                                               "research",         "tourism_low_impact",    "heritage_work",
+                                               "residents_existing", "defence",             "farming"};
+    return a;
+}
+} // namespace
+
+double areaEpsilon() { return threshold("overlay.area_epsilon_m2"); }
+
+bool isConstruction(const raster::ClassInfo& c) {
+    return c.urban_construction || c.group == raster::ClassGroup::Built || c.group == raster::ClassGroup::Transport;
+}
+
+std::string fmtArea(double m2) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", m2);
+    return buf;
+}
+
+std::vector<std::uint8_t> polygonWkb(vector::Context& ctx, const GEOSGeometry* g) {
+    if (!g) return {};
+    vector::GeomPtr p = vector::polygonalPart(ctx, g);
+    if (vector::isEmpty(ctx, p.get())) return {};
+    return vector::toWkb(ctx, p.get());
+}
+
+std::unique_ptr<ControlLayer> controlFromLayer(const std::string& name, const vector::VectorLayer& layer,
+                                               const std::function<bool(size_t)>& keep) {
+    std::vector<std::vector<std::uint8_t>> w;
+    std::vector<size_t> src;
+    for (size_t i = 0; i < layer.features.size(); ++i) {
+        if (layer.features[i].wkb.empty()) continue;
+        if (keep && !keep(i)) continue;
+        w.push_back(layer.features[i].wkb);
+        src.push_back(i);
+    }
+    return std::make_unique<ControlLayer>(name, std::move(w), std::move(src));
+}
+
+std::string normalized(const std::optional<std::string>& v) {
+    if (!v) return {};
+    std::string s = *v;
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    size_t b = 0;
+    while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    s = s.substr(b);
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+void forEachParallel(size_t n, ScratchPool& pool, const std::string& progress_label,
+                     const std::function<void(size_t, Scratch&)>& fn) {
+    core::Progress progress(progress_label, n);
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 16), [&](const tbb::blocked_range<size_t>& r) {
+        Scratch& s = pool.local();
+        for (size_t i = r.begin(); i != r.end(); ++i) fn(i, s);
+        progress.advance(r.size());
+    });
+    progress.finish();
+}
+
+std::vector<RuleRow> reviewEachParcel(ReviewContext& ctx, const std::string& rule, const ParcelFn& fn) {
+    const auto& parcels = ctx.parcels();
+    const vector::VectorLayer& l = ctx.reviewLayer();
+    std::vector<RuleRow> rows(parcels.size());
+    forEachParallel(parcels.size(), ctx.scratch(), rule, [&](size_t i, Scratch& s) {
+        const Parcel& p = parcels[i];
+        RuleRow& row = rows[i];
+        row.parcel = i;
+        if (!p.invalid.empty()) {
+            row.status = kInvalid;
+            row.reason = p.invalid;
+            return;
+        }
+        try {
+            vector::GeomPtr g = vector::fromWkb(s.ctx, l.features[i].wkb);
+            fn(p, g.get(), l.features[i].env, s, row);
+            row.share = p.area_m2 > 0 ? row.area_m2 / p.area_m2 : 0.0;
+            if (row.status == std::string(kPass)) row.wkb.clear();
+        } catch (const GeometryError& e) {
+            row = RuleRow{};
+            row.parcel = i;
+            row.status = kInvalid;
+            row.reason = cat("overlay failed: ", e.what());
+        }
+    });
+    return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ControlLayer
+
+ControlLayer::ControlLayer(std::string name, std::vector<std::vector<std::uint8_t>> wkbs, std::vector<size_t> source)
+    : m_name(std::move(name)), m_slot(ReviewContext::nextSlot()), m_wkbs(std::move(wkbs)), m_source(std::move(source)) {
+    vector::Context& ctx = vector::threadContext();
+    m_envs.reserve(m_wkbs.size());
+    for (const auto& w : m_wkbs) {
+        vector::GeomPtr g = vector::fromWkb(ctx, w);
+        m_envs.push_back(vector::envelope(ctx, g.get()));
+    }
+    m_index = std::make_unique<vector::EnvelopeIndex>(m_envs);
+}
+
+const Scratch::Cached& ControlLayer::get(size_t member, Scratch& s) const {
+    const size_t slot = static_cast<size_t>(m_slot);
+    if (s.cache.size() <= slot) s.cache.resize(slot + 1);
+    auto& v = s.cache[slot];
+    if (v.size() < m_wkbs.size()) v.resize(m_wkbs.size());
+    Scratch::Cached& c = v[member];
+    if (!c.geom) {
+        c.geom = vector::fromWkb(s.ctx, m_wkbs[member]);
+        c.prepared = vector::prepare(s.ctx, c.geom.get());
+    }
+    return c;
+}
+
+Overlap ControlLayer::overlap(const GEOSGeometry* parcel, double parcel_area_m2, const vector::Envelope& parcel_env,
+                              Scratch& s, bool want_geom, const std::function<bool(size_t)>& keep) const {
+    Overlap o;
+    const double eps = areaEpsilon();
+    GEOSContextHandle_t h = s.ctx.handle();
+    std::vector<vector::GeomPtr> pieces;
+    bool whole = false; // some member contains the whole parcel
+    for (size_t m : candidates(parcel_env)) {
+        if (keep && !keep(m)) continue;
+        const Scratch::Cached& c = get(m, s);
+        const char meets = GEOSPreparedIntersects_r(h, c.prepared.get(), parcel);
+        if (meets == 2) throw GeometryError(cat("GEOS intersects failed on ", m_name, " member ", m, ": ", s.ctx.lastError()));
+        if (!meets) continue;
+        o.touching.push_back(m);
+        const char inside = GEOSPreparedContains_r(h, c.prepared.get(), parcel);
+        if (inside == 2) throw GeometryError(cat("GEOS contains failed on ", m_name, " member ", m, ": ", s.ctx.lastError()));
+        if (inside == 1) {
+            // Wholly inside: the overlap is the parcel itself, no overlay needed.
+            o.members.push_back(m);
+            o.member_area_m2.push_back(parcel_area_m2);
+            whole = true;
+            continue;
+        }
+        if (whole) {
+            // The union is already the whole parcel; only the member's own area is still wanted.
+            vector::GeomPtr piece = vector::polygonalPart(s.ctx, vector::intersection(s.ctx, parcel, c.geom.get()).get());
+            const double a = vector::area(s.ctx, piece.get());
+            if (a > eps) {
+                o.members.push_back(m);
+                o.member_area_m2.push_back(a);
+            }
+            continue;
+        }
+        vector::GeomPtr piece = vector::polygonalPart(s.ctx, vector::intersection(s.ctx, parcel, c.geom.get()).get());
+        const double a = vector::area(s.ctx, piece.get());
+        if (a > eps) {
+            o.members.push_back(m);
+            o.member_area_m2.push_back(a);
+            pieces.push_back(std::move(piece));
+        }
+    }
+    if (whole) {
+        o.area_m2 = parcel_area_m2;
+        if (want_geom) o.geom = vector::clone(s.ctx, parcel);
+    } else if (pieces.size() == 1) {
+        o.area_m2 = o.member_area_m2.front();
+        o.geom = std::move(pieces.front());
+    } else if (pieces.size() > 1) {
+        // Overlapping members: union the pieces so that no area is counted twice.
+        std::vector<const GEOSGeometry*> raw;
+        for (const auto& p : pieces) raw.push_back(p.get());
+        o.geom = vector::polygonalPart(s.ctx, vector::unaryUnion(s.ctx, raw).get());
+        o.area_m2 = vector::area(s.ctx, o.geom.get());
+    }
+    if (!want_geom) o.geom.reset();
+    return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ReviewContext
+
+int ReviewContext::nextSlot() {
+    static std::atomic<int> next{0};
+    return next++;
+}
+
+ReviewContext::ReviewContext(const io::StudyArea& study, const CheckRequest& request)
+    : m_study(study), m_request(request) {}
+
+ReviewContext::~ReviewContext() {
+    // Control layers' per-thread geometries live in the scratch pool; drop them first.
+    m_scratch.clear();
+}
+
+const vector::VectorLayer& ReviewContext::layer(const std::string& role) {
+    auto it = m_layers.find(role);
+    if (it != m_layers.end()) return it->second;
+    core::Timer t;
+    vector::VectorLayer l = io::loadVector(m_study, role);
+    core::logInfo("checks", cat("loaded '", role, "': ", l.features.size(), " features in ", t.seconds(), " s"));
+    for (const auto& r : l.repairs) findings.push_back({"geometry.repaired", role, r});
+    return m_layers.emplace(role, std::move(l)).first->second;
+}
+
+const vector::VectorLayer& ReviewContext::reviewLayer() { return layer(m_request.review_layer); }
+
+const ControlLayer& ReviewContext::control(const std::string& key,
+                                           const std::function<std::unique_ptr<ControlLayer>()>& build) {
+    auto it = m_controls.find(key);
+    if (it != m_controls.end()) return *it->second;
+    return *m_controls.emplace(key, build()).first->second;
+}
+
+const raster::ClassGrid& ReviewContext::landuse() {
+    if (m_request.landuse) {
+        m_landuse_year = m_request.landuse_year;
+        return *m_request.landuse;
+    }
+    if (!m_landuse) {
+        m_landuse_year = m_study.latestLanduseYear();
+        core::Timer t;
+        m_landuse = io::loadLanduse(m_study, m_landuse_year);
+        core::logInfo("checks", cat("loaded land use ", m_landuse_year, " in ", t.seconds(), " s"));
+    }
+    return *m_landuse;
+}
+
+int ReviewContext::landuseYear() {
+    (void)landuse();
+    return m_landuse_year;
+}
+
+const std::vector<Parcel>& ReviewContext::parcels() {
+    if (m_parcels_loaded) return m_parcels;
+    const std::string& role = m_request.review_layer;
+    const vector::VectorLayer& l = reviewLayer();
+    const io::LayerSpec& spec = m_study.layer(role);
+    // Required: use_code. The id field is project_id (proposals) or parcel_id (land_supply).
+    const int f_use = l.requireField(spec.field("use_code"));
+    int f_id = l.fieldIndex(spec.field("project_id"));
+    if (f_id < 0) f_id = l.fieldIndex(spec.field("parcel_id"));
+    const int f_name = l.fieldIndex(spec.field("name"));
+    const int f_height = l.fieldIndex(spec.field("height_m"));
+    const int f_activity = l.fieldIndex(spec.field("activity"));
+
+    // The study boundary, to flag parcels outside it.
+    const ControlLayer& boundary = control("boundary", [&]() {
+        const vector::VectorLayer& b = layer("boundary");
+        std::vector<std::vector<std::uint8_t>> w;
+        std::vector<size_t> src;
+        for (size_t i = 0; i < b.features.size(); ++i)
+            if (!b.features[i].wkb.empty()) {
+                w.push_back(b.features[i].wkb);
+                src.push_back(i);
+            }
+        return std::make_unique<ControlLayer>("boundary", std::move(w), std::move(src));
+    });
+
+    m_parcels.assign(l.features.size(), Parcel{});
+    std::vector<int> outside_state(l.features.size(), 0); // 0 inside, 1 partly outside
+    for (size_t i = 0; i < l.features.size(); ++i) {
+        Parcel& p = m_parcels[i];
+        const auto& f = l.features[i];
+        p.feature = i;
+        p.fid = f.fid;
+        auto id = l.value(i, f_id);
+        p.id = id && !id->empty() ? *id : cat("fid:", f.fid);
+        if (auto n = l.value(i, f_name)) p.name = *n;
+        auto use = l.value(i, f_use);
+        if (use) p.use_code = *use;
+        std::string why;
+        if (f.wkb.empty()) why = "null or empty geometry";
+        else if (!use || use->empty()) why = "use_code is empty";
+        else if (!(p.use = m_study.classes.byCode(*use))) why = "use_code '" + *use + "' is not in the study's class table";
+        if (f_height >= 0 && why.empty()) {
+            auto hv = l.value(i, f_height);
+            if (hv && !hv->empty()) {
+                try {
+                    p.height_m = l.number(i, f_height);
+                    if (*p.height_m < 0) why = "height_m '" + *hv + "' is negative";
+                } catch (const InputError&) {
+                    why = "height_m '" + *hv + "' is not a number";
+                }
+            }
+        }
+        if (f_activity >= 0 && why.empty()) {
+            auto a = l.value(i, f_activity);
+            if (a && !a->empty()) {
+                p.activity = *a;
+                const auto& known = knownActivities();
+                if (std::find(known.begin(), known.end(), *a) == known.end())
+                    why = "activity '" + *a + "' is not one of construction, linear_infrastructure, "
+                          "ecological_restoration, research, tourism_low_impact, heritage_work, residents_existing, "
+                          "defence, farming";
+            }
+        }
+        if (p.activity.empty() && p.use) {
+            // Layers without an activity (land_supply, land-use parcels): derive it from the use.
+            p.activity = isConstruction(*p.use) ? "construction"
+                         : p.use->group == raster::ClassGroup::Farmland ? "farming" : "";
+        }
+        p.invalid = why;
+    }
+    // Geometry checks and areas in parallel (decoded per thread).
+    forEachParallel(m_parcels.size(), m_scratch, "parcels", [&](size_t i, Scratch& s) {
+        Parcel& p = m_parcels[i];
+        if (l.features[i].wkb.empty()) return;
+        vector::GeomPtr g = vector::fromWkb(s.ctx, l.features[i].wkb);
+        const int type = GEOSGeomTypeId_r(s.ctx.handle(), g.get());
+        if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) {
+            if (p.invalid.empty()) p.invalid = "geometry is not a polygon";
+            return;
+        }
+        if (vector::isEmpty(s.ctx, g.get())) {
+            p.invalid = "null or empty geometry";
+            return;
+        }
+        p.area_m2 = vector::area(s.ctx, g.get());
+        if (boundary.size() == 0) return;
+        Overlap in = boundary.overlap(g.get(), p.area_m2, l.features[i].env, s, false);
+        if (in.area_m2 <= areaEpsilon()) {
+            if (p.invalid.empty()) p.invalid = "outside the study boundary";
+        } else if (p.area_m2 - in.area_m2 > areaEpsilon()) {
+            outside_state[i] = 1;
+        }
+    });
+    for (size_t i = 0; i < m_parcels.size(); ++i) {
+        const Parcel& p = m_parcels[i];
+        if (!p.invalid.empty())
+            findings.push_back({"parcel.invalid", p.id, cat(l.path, ": ", role, " feature ", p.fid, " (", p.id,
+                                                            ") cannot be reviewed: ", p.invalid)});
+        else if (outside_state[i])
+            findings.push_back({"parcel.partly_outside", p.id, cat(l.path, ": ", role, " feature ", p.fid, " (", p.id,
+                                                                   ") lies partly outside the study boundary")});
+    }
+    m_parcels_loaded = true;
+    return m_parcels;
+}
+
+} // namespace xiongguan::checks
