@@ -1573,12 +1573,7 @@ def evaluate_proposal(g, use, height, activity, ctx):
     res["redline"] = worst(st)
     # basic farmland
     if g.Intersection(ctx["farm_union"]).GetArea() > EPS_AREA:
-        if use.startswith("01") and activity == "farming":
-            res["farmland"] = "pass"
-        elif activity == "linear_infrastructure":
-            res["farmland"] = "needs_approval"
-        else:
-            res["farmland"] = "fail"
+        res["farmland"] = "pass" if use.startswith("01") else "fail"
     else:
         res["farmland"] = "pass"
     # Great Wall and other heritage
@@ -1672,7 +1667,7 @@ def design_proposals(farm_units):
     f = ws[2 * len(ws) // 3]
     add("Village road across basic farmland", "1202", 0, "linear_infrastructure",
         rect_local(round(f["u0"] - 0.3, 3), round(f["v0"] + 0.04, 3), round(f["u1"] + 0.3, 3), round(f["v0"] + 0.06, 3)),
-        ok, ok, na, ok)
+        ok, ok, fail, ok)
     add("Greenhouse on basic farmland", "0602", 4, "construction", unit_rect(ws[len(ws) // 2]), ok, ok, fail, ok)
     add("Wenshu flexible-zone housing on farmland", "0701", 9, "construction", rect_local(6.72, -6.55, 6.88, -6.05), na, ok, fail, ok)
     return P
