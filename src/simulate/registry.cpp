@@ -3,6 +3,8 @@
 
 #include "core/errors.hpp"
 #include "simulate/landuse_model.hpp"
+#include "simulate/green_cover.hpp"
+#include "simulate/water_model.hpp"
 
 namespace xiongguan::simulate {
 
@@ -15,6 +17,8 @@ struct Entry {
 const std::vector<Entry>& entries() {
     static const std::vector<Entry> e = {
         {LanduseCaModel::kName, LanduseCaModel::kDescription, [] { return std::unique_ptr<Model>(new LanduseCaModel); }},
+        {GreenCoverModel::kName, GreenCoverModel::kDescription, [] { return std::unique_ptr<Model>(new GreenCoverModel); }},
+        {WaterModel::kName, WaterModel::kDescription, [] { return std::unique_ptr<Model>(new WaterModel); }},
         // {"models.green_cover", "...", [] { return std::unique_ptr<Model>(new GreenCoverModel); }},
     };
     return e;
