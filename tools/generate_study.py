@@ -1713,10 +1713,12 @@ def dem(D, grid, bmask, d_river, nu):
     s = ((u + 37.0) * 0.894 + (v + 6.6) * 0.449) / 61.5
     z = 2100.0 - 700.0 * s
     # Heishan: ridge along HEISHAN_RIDGE, higher to the north-west
-    dh, hu = D.dist_km([HEISHAN_RIDGE], return_u=True)
-    amp = 240.0 + 700.0 * np.clip((-6.4 - hu) / 9.0, 0.0, 1.0)
-    rough = D.noise("dem_rough", 0.6)
-    z = z + amp * np.exp(-(dh / 3.0) ** 2) * (1.0 + 0.12 * rough)
+    dh = D.dist_km([HEISHAN_RIDGE])
+    amp = 220.0 + 450.0 * np.clip((-6.4 - u - 0.3 * (v - 11.0)) / 9.0, 0.0, 1.0)
+    rough = 0.5 * D.noise("dem_rough1", 1.6) + 0.3 * D.noise("dem_rough2", 0.6) + 0.2 * D.noise("dem_rough3", 0.25)
+    z = z + amp * np.exp(-(dh / 3.0) ** 2) * (1.0 + 0.3 * rough)
+    # the spur climbed by the Overhanging Wall (about 150 m over its length)
+    z = z + 170.0 * np.exp(-((u - OVERHANGING_WALL[-1][0]) ** 2 + (v - OVERHANGING_WALL[-1][1]) ** 2) / 0.6 ** 2)
     # Qilian foothills and the Wenshu hills
     z = z + 80.0 * np.clip((-20.0 - u) / 12.0, 0.0, 1.0) * (1.0 + 0.4 * rough)
     z = z + 140.0 * np.clip((-7.0 - v) / 5.0, 0.0, 1.0) * ((u > -2.0) & (u < 11.0))

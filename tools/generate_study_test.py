@@ -164,6 +164,21 @@ def design_fields():
         check(s == want, "proposals cover %s for %s" % ("/".join(sorted(want)), rule))
     ds = ogr.Open(os.path.join(DATA, "heritage.gpkg"))
     check(ds.GetLayer(0).GetGeomType() == ogr.wkbUnknown, "heritage layer has geometry type GEOMETRY")
+    # the study file says invalid_geometry: stop, so every geometry must be valid
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    bad = []
+    for name in sorted(os.listdir(DATA)):
+        if not name.endswith(".gpkg"):
+            continue
+        ds = ogr.Open(os.path.join(DATA, name))
+        for i in range(ds.GetLayerCount()):
+            lyr = ds.GetLayer(i)
+            for f in lyr:
+                g = f.GetGeometryRef()
+                if g is None or g.IsEmpty() or not g.IsValid():
+                    bad.append("%s/%s fid %d" % (name, lyr.GetName(), f.GetFID()))
+    gdal.PopErrorHandler()
+    check(not bad, "every vector geometry is valid and non-empty%s" % ((": " + ", ".join(bad[:5])) if bad else ""))
 
 
 def main():
