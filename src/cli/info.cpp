@@ -9,12 +9,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 namespace xiongguan::cli {
 
 namespace {
+
+// `path` relative to `dir` when it lies inside it (for the table), else as is.
+std::string relativeTo(const std::string& path, const std::string& dir) {
+    std::error_code ec;
+    const auto rel = std::filesystem::relative(path, dir, ec);
+    if (ec || rel.empty() || *rel.begin() == "..") return path;
+    return rel.string();
+}
 
 struct InfoOptions {
     std::string study;
@@ -81,22 +91,31 @@ int runInfo(const InfoOptions& opt) {
     std::printf("crs        %s\n", study.crs.c_str());
     std::printf("grid       %d x %d cells of %g m, origin (%.1f, %.1f)\n", study.grid.cols, study.grid.rows,
                 study.grid.cell_size_m, study.grid.origin_x, study.grid.origin_y);
-    std::printf("land area  %.1f km2 (boundary)\n\n", land_m2 / 1e6);
-    std::printf("%-22s %-7s %-18s %12s %-11s %s\n", "role", "kind", "type", "count", "crs", "extent");
+    std::printf("land area  %.2f km2 (boundary)\n\n", land_m2 / 1e6);
+    std::printf("%-22s %-7s %-16s %12s %-10s %-45s %s\n", "role", "kind", "type", "count", "crs", "extent", "file");
     for (const auto& l : layers) {
         const long long n = l.contains("cells") ? l["cells"].get<long long>() : l["features"].get<long long>();
         const auto& e = l["extent"];
-        std::printf("%-22s %-7s %-18s %12lld %-11s (%.0f, %.0f) - (%.0f, %.0f)\n",
-                    l["role"].get<std::string>().c_str(), l["kind"].get<std::string>().c_str(),
-                    l["type"].get<std::string>().c_str(), n, l["crs"].get<std::string>().c_str(),
-                    e[0].get<double>(), e[1].get<double>(), e[2].get<double>(), e[3].get<double>());
+        char extent[128];
+        const bool degrees = std::abs(e[2].get<double>()) <= 360.0;
+        std::snprintf(extent, sizeof extent, degrees ? "(%.5f, %.5f) - (%.5f, %.5f)" : "(%.0f, %.0f) - (%.0f, %.0f)",
+                      e[0].get<double>(), e[1].get<double>(), e[2].get<double>(), e[3].get<double>());
+        std::printf("%-22s %-7s %-16s %12lld %-10s %-45s %s\n", l["role"].get<std::string>().c_str(),
+                    l["kind"].get<std::string>().c_str(), l["type"].get<std::string>().c_str(), n,
+                    l["crs"].get<std::string>().c_str(), extent,
+                    relativeTo(l["file"].get<std::string>(), study.dir).c_str());
     }
     for (const auto& [year, rows] : hist.items()) {
+        double total_ha = 0.0;
+        for (const auto& r : rows) total_ha += r["hectares"].get<double>();
         std::printf("\nland use %s (ha)\n", year.c_str());
+        // Name last: its width on screen is not its byte count (Chinese characters).
         for (const auto& r : rows)
             if (r["cells"].get<long long>() > 0)
-                std::printf("  %-6s %-40s %12.1f\n", r["code"].get<std::string>().c_str(),
-                            r["name"].get<std::string>().c_str(), r["hectares"].get<double>());
+                std::printf("  %-6s %12.2f %6.2f %%  %s\n", r["code"].get<std::string>().c_str(),
+                            r["hectares"].get<double>(), total_ha > 0 ? 100.0 * r["hectares"].get<double>() / total_ha : 0.0,
+                            r["name"].get<std::string>().c_str());
+        std::printf("  %-6s %12.2f\n", "total", total_ha);
     }
     return 0;
 }

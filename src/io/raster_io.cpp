@@ -37,13 +37,36 @@ std::string describeGrid(const raster::GridSpec& g) {
     return std::string(crsShortName(g.crs_wkt)) + ", " + buf;
 }
 
+// GDAL messages raised on this thread while opening a dataset. libtiff reports a GeoTIFF cut short
+// inside its tags only as warnings ("IO error during reading of ...; tag ignored") and GDAL then
+// opens the file without its CRS: we treat those as the read errors they are.
+struct OpenMessages {
+    std::string problem; // first failure, or first warning that says the file is short or unreadable
+    static void CPL_STDCALL collect(CPLErr cls, CPLErrorNum, const char* msg) {
+        auto* self = static_cast<OpenMessages*>(CPLGetErrorHandlerUserData());
+        const std::string m = msg ? msg : "";
+        core::logDebug("gdal", m);
+        const bool io_warning = m.find("IO error") != std::string::npos || m.find("Read error") != std::string::npos ||
+                                m.find("truncated") != std::string::npos;
+        if (self->problem.empty() && (cls == CE_Failure || cls == CE_Fatal || io_warning)) self->problem = m;
+    }
+};
+
 DatasetPtr openRaster(const std::string& path) {
     initGdal();
     CPLErrorReset();
+    OpenMessages messages;
+    CPLPushErrorHandlerEx(&OpenMessages::collect, &messages);
     GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    CPLPopErrorHandler();
     if (!ds) {
-        std::string why = lastGdalError();
+        std::string why = messages.problem.empty() ? lastGdalError() : messages.problem;
         throw IoError(cat(path, ": cannot open as a raster", why.empty() ? "" : ": " + why));
+    }
+    if (!messages.problem.empty()) {
+        GDALClose(ds);
+        if (messages.problem.rfind(path + ": ", 0) == 0) messages.problem.erase(0, path.size() + 2);
+        throw IoError(path + ": cannot read the raster (truncated or corrupt file?): " + messages.problem);
     }
     if (GDALGetRasterCount(ds) < 1) {
         GDALClose(ds);

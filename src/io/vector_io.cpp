@@ -203,10 +203,12 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
                                                 "; fix it, or set 'invalid_geometry: repair' in the study file"));
                     }
                     vector::GeomPtr fixed = vector::polygonalPart(ctx, vector::makeValid(ctx, geom.get()).get());
-                    const double before = vector::area(ctx, geom.get());
-                    const double after = vector::area(ctx, fixed.get());
-                    out.repairs.push_back(cat(path, ": feature ", feat.fid, " of layer '", role, "' repaired (",
-                                              reason, "); area ", before, " -> ", after, " m2"));
+                    // The area of the invalid input is not meaningful (a bow-tie's lobes cancel out),
+                    // so only the repaired area is reported.
+                    char area[64];
+                    std::snprintf(area, sizeof area, "%.1f", vector::area(ctx, fixed.get()));
+                    out.repairs.push_back(cat(path, ": feature ", feat.fid, " of layer '", role,
+                                              "' repaired with MakeValid (", reason, "); area now ", area, " m2"));
                     geom = std::move(fixed);
                     wkb = vector::toWkb(ctx, geom.get());
                 }

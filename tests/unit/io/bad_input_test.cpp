@@ -147,7 +147,8 @@ TEST(BadInput, InvalidPolygonIsRepairedAndReported) {
     ASSERT_EQ(layer.features.size(), 1u);
     ASSERT_EQ(layer.repairs.size(), 1u);
     EXPECT_NE(layer.repairs[0].find("feature 0"), std::string::npos) << layer.repairs[0];
-    EXPECT_NE(layer.repairs[0].find("Self-intersection"), std::string::npos) << layer.repairs[0];
+    EXPECT_NE(layer.repairs[0].find("Self-intersection[440005 4404005]"), std::string::npos) << layer.repairs[0];
+    EXPECT_NE(layer.repairs[0].find("area now 50.0 m2"), std::string::npos) << layer.repairs[0];
     auto& ctx = vector::threadContext();
     auto g = vector::fromWkb(ctx, layer.features[0].wkb);
     EXPECT_EQ(vector::invalidReason(ctx, g.get()), "");
