@@ -134,7 +134,8 @@ std::vector<std::pair<std::string, double>> keyIndicators(const std::vector<Flat
         {"park_m2_per_person", {named("park_green_m2_per_person"), contains2("park", "per_person")}},
         {"water_demand_m3", {named("water_demand_m3_per_year"), named("demand_m3_per_year"), contains2("demand", "m3")}},
         {"deficit_m3", {named("deficit_m3_per_year"), contains2("deficit", "m3")}},
-        {"violations", {named("violations"), contains2("violation", "count")}},
+        {"violations", {[](const std::string& k) { return k == "checks.total.fail"; }, named("violations"),
+                        contains2("violation", "count")}},
     };
     std::vector<std::pair<std::string, double>> out;
     for (const auto& c : columns) {
@@ -150,6 +151,15 @@ std::vector<std::pair<std::string, double>> keyIndicators(const std::vector<Flat
             if (found) break;
         }
     }
+    // Land in breach of a control line on the final map: the sum of the compliance hectares.
+    double breach = 0.0;
+    bool any = false;
+    for (const auto& [k, v] : flat)
+        if (k.rfind("compliance.", 0) == 0 && k.size() > 3 && k.compare(k.size() - 3, 3, "_ha") == 0 && v.is_number()) {
+            breach += v.get<double>();
+            any = true;
+        }
+    if (any) out.emplace_back("breach_ha", breach);
     return out;
 }
 

@@ -45,7 +45,8 @@ struct Indicator {
 std::vector<Indicator> findIndicators(const nlohmann::ordered_json& metrics);
 
 /// Key indicators for the batch table: (column label, value) for the ones found, in a fixed order:
-/// green-space rate, green-cover rate, park m²/person, water demand, deficit, violations.
+/// green-space rate, green-cover rate, park m²/person, water demand, deficit, violations (failing
+/// parcels of the checks), breach_ha (sum of the `compliance.*_ha` of the final map).
 std::vector<std::pair<std::string, double>> keyIndicators(const std::vector<FlatMetric>& flat);
 
 } // namespace xiongguan::report

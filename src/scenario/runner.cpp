@@ -120,8 +120,25 @@ std::vector<std::string> studyFiles(const io::StudyArea& study) {
 std::string displayPath(const std::string& p) {
     std::error_code ec;
     const fs::path rel = fs::relative(p, fs::current_path(ec), ec);
-    if (ec || rel.empty() || rel.string().rfind("../../..", 0) == 0) return p;
+    if (ec || rel.empty() || rel.string().rfind("..", 0) == 0) return p;
     return rel.string();
+}
+
+/// Moves every "timings" / "timings_s" object out of `metrics` (so metrics.json is identical from
+/// run to run) into `out` under its dotted path.
+void extractTimings(json& metrics, const std::string& prefix, json& out) {
+    if (!metrics.is_object()) return;
+    std::vector<std::string> drop;
+    for (auto it = metrics.begin(); it != metrics.end(); ++it) {
+        const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+        if (it.key() == "timings" || it.key() == "timings_s") {
+            out[path] = it.value();
+            drop.push_back(it.key());
+        } else {
+            extractTimings(it.value(), path, out);
+        }
+    }
+    for (const auto& k : drop) metrics.erase(k);
 }
 
 bool hasControlLayers(const io::StudyArea& s) {
@@ -319,7 +336,10 @@ RunResult runOne(const RunSpec& spec, RunContext& ctx) {
         }
         phase("outputs_s", t);
 
-        // metrics, report, manifest.
+        // metrics, report, manifest. Timings reported inside metrics go to the manifest.
+        json detail_timings = json::object();
+        extractTimings(st.metrics, "", detail_timings);
+        if (!detail_timings.empty()) timings["detail"] = detail_timings;
         report::writeMetricsFiles(tmp_dir, st.metrics);
         std::vector<report::Quicklook> looks;
         if (sc.quicklooks) {
@@ -546,7 +566,7 @@ std::string indicatorTable(const BatchResult& result) {
         }
     // Keep the fixed order of keyIndicators.
     const std::vector<std::string> order = {"green_space_rate", "green_cover_rate", "park_m2_per_person",
-                                            "water_demand_m3", "deficit_m3", "violations"};
+                                            "water_demand_m3", "deficit_m3", "violations", "breach_ha"};
     std::vector<std::string> sorted;
     for (const auto& o : order)
         if (std::find(cols.begin(), cols.end(), o) != cols.end()) sorted.push_back(o);
@@ -556,6 +576,8 @@ std::string indicatorTable(const BatchResult& result) {
         if (c == "park_m2_per_person") return "park m2/person";
         if (c == "water_demand_m3") return "demand Mm3/yr";
         if (c == "deficit_m3") return "deficit Mm3/yr";
+        if (c == "violations") return "failing parcels";
+        if (c == "breach_ha") return "breach ha";
         return c;
     };
     size_t idw = 6;
@@ -581,7 +603,7 @@ std::string indicatorTable(const BatchResult& result) {
                 double v = it->second;
                 if (c == "green_space_rate" || c == "green_cover_rate") v *= (v <= 1.0 ? 100.0 : 1.0);
                 if (c == "water_demand_m3" || c == "deficit_m3") v /= 1e6;
-                std::snprintf(buf, sizeof buf, "  %15.*f", c == "violations" ? 0 : 2, v);
+                std::snprintf(buf, sizeof buf, "  %15.*f", c == "violations" ? 0 : (c == "breach_ha" ? 1 : 2), v);
             }
             out += buf;
         }

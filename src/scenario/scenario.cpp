@@ -148,13 +148,14 @@ void applyAssignment(Merged& m, const Assignment& a, const std::string& context,
             for (YAML::Node entry : models) {
                 if (!entry.IsMap() || !entry["type"] || !entry["type"].IsScalar() || entry["type"].Scalar() != type)
                     continue;
-                YAML::Node node = entry;
+                // Node::operator= assigns through the reference in yaml-cpp; reset() rebinds.
+                YAML::Node node;
+                node.reset(entry);
                 for (size_t i = 2; i + 1 < parts.size(); ++i) {
                     YAML::Node child = node[parts[i]];
-                    if (!child || !child.IsMap()) {
-                        node[parts[i]] = YAML::Node(YAML::NodeType::Map);
-                    }
-                    node = node[parts[i]];
+                    if (!child || !child.IsMap()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+                    YAML::Node next = node[parts[i]];
+                    node.reset(next);
                 }
                 node[parts.back()] = a.value;
                 ++applied;
