@@ -1387,6 +1387,10 @@ def redline(seed, boundary):
     qgen = poly_geom(blob_local(-29.5, -5.5, 8.8, 4.2, rng, amp=0.08, rot_deg=33))
     add("Qilian foothills (core)", "core", qcore)
     add("Qilian foothills", "general", qgen.Difference(qcore).Difference(tgen))
+    # a spring-fed meadow east of Xincheng: overlaps basic farmland and the flexible zone on purpose
+    # (line conflicts for checks.line_conflicts)
+    add("Xincheng spring meadow", "general", poly_geom(blob_local(10.62, 18.45, 0.32, 0.26,
+                                                                 sub_rng(seed, "redline:meadow"), n=60, amp=0.1)))
     return out
 
 
