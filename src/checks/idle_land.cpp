@@ -83,7 +83,8 @@ IdleDecision decideIdle(const std::string& as_of_text, const std::string& contra
         }
         const double min_dev = threshold("idle.min_developed_share");
         const double min_inv = threshold("idle.min_invested_share");
-        const bool under = (developed && *developed < min_dev) || (invested && *invested < min_inv);
+        const double tol = threshold("idle.share_tolerance");
+        const bool under = (developed && *developed < min_dev - tol) || (invested && *invested < min_inv - tol);
         if (!under) {
             d.reason = cat("started ", actual->str(), "; developed ", developed ? pct(*developed) : "(empty)",
                            ", invested ", invested ? pct(*invested) : "(empty)");

@@ -23,6 +23,9 @@ const std::vector<Threshold>& thresholds() {
          "[S]", "started land is under-developed when the developed share is below this"},
         {"idle.min_invested_share", 0.25, "ratio", "Idle land disposal measures, MLR order 53", "2012-07-01", "[S]",
          "started land is under-developed when the investment share (land price excluded) is below this"},
+        {"idle.share_tolerance", 1e-9, "ratio", "Xiongguan numerical tolerance", "2026.1", "[E]",
+         "shares within this of a limit count as on the limit (attributes arrive as text with 15 significant digits: "
+         "1/3 reads 0.333333333333333)"},
         {"idle.fee_share", 0.20, "ratio", "Idle land disposal measures, MLR order 53", "2012-07-01", "[S]",
          "idle-land fee as a share of the land price (idle >= 1 year)"},
         {"idle.suspected_min_bare_share", 0.5, "ratio", "Xiongguan map evidence rule", "2026.1", "[E]",

@@ -59,6 +59,11 @@ TEST(IdleDecision, StartedButSuspended) {
     EXPECT_EQ(d.status, "idle_2y_reclaim");
     // Exactly 25 % invested and half developed: not under-developed, whatever the suspension.
     EXPECT_EQ(decideIdle("2021-12-31", "2018-01-01", "2018-06-01", 0.5, 0.25, "2019-01-01", "").status, "not_idle");
+    // Exactly one third developed, as a GeoPackage real reads back as text (15 digits): on the limit.
+    EXPECT_EQ(decideIdle("2021-12-31", "2016-07-08", "2017-03-01", 0.333333333333333, 0.5, "2019-03-01", "").status,
+              "not_idle");
+    EXPECT_EQ(decideIdle("2021-12-31", "2016-07-08", "2017-03-01", 0.3333, 0.5, "2019-03-01", "").status,
+              "idle_2y_reclaim");
     // Under-developed but suspended one day short of a year.
     EXPECT_EQ(decideIdle("2021-12-31", "2018-01-01", "2018-06-01", 0.1, 0.1, "2021-01-01", "").status, "not_idle");
     // Under-developed, not suspended.
