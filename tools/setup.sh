@@ -12,6 +12,7 @@ PACKAGES=(
   libtbb-dev libboost-graph-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  postgresql-15 postgresql-15-postgis-3
 )
 
 missing=()

@@ -9,3 +9,12 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/data/jiayuguan/study.yaml)
                    ${CMAKE_SOURCE_DIR}/data/jiayuguan/study.yaml ${CMAKE_CURRENT_BINARY_DIR}/e2e_checks)
   set_tests_properties(e2e_checks_jiayuguan PROPERTIES LABELS e2e TIMEOUT 600)
 endif()
+
+find_program(XG_PYTHON_SYSTEM /usr/bin/python3)
+if(EXISTS ${CMAKE_SOURCE_DIR}/data/jiayuguan/study.yaml AND XG_PYTHON_SYSTEM)
+  add_test(NAME e2e_checks_postgis
+           COMMAND ${XG_PYTHON_SYSTEM} ${CMAKE_SOURCE_DIR}/tools/postgis_compare.py
+                   ${CMAKE_SOURCE_DIR}/data/jiayuguan/study.yaml ${CMAKE_CURRENT_BINARY_DIR}/e2e_checks_postgis
+                   --xiongguan $<TARGET_FILE:xiongguan>)
+  set_tests_properties(e2e_checks_postgis PROPERTIES LABELS "e2e;postgis" TIMEOUT 600)
+endif()
