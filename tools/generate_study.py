@@ -1045,7 +1045,14 @@ def check_connected(edges_nodes):
 
 
 def road_features(seed):
-    N, edges = road_network()
+    N, chains = road_network()
+    edges = []
+    for e in chains:        # a chain of nodes becomes one edge per consecutive pair
+        if len(e[0]) > 2:
+            assert len(e) == 2, "a chain with shape points"
+            edges += [([a, b], e[1]) for a, b in zip(e[0][:-1], e[0][1:])]
+        else:
+            edges.append(e)
     check_connected([e[0] for e in edges])
     rng = sub_rng(seed, "roads")
     feats = []
@@ -2330,7 +2337,7 @@ def main(argv=None):
         ("development_boundary.gpkg", "development_boundary", "%d concentrated and %d flexible polygons"
          % (len(Z["conc"]), len(Z["flex"]))),
         ("ecological_redline.gpkg", "ecological_redline", "%d polygons (%d core, %d general): Caohu wetland, Heishan, "
-         "Taolai corridor, Qilian foothills" % (len(rl_out), nrl_core, len(rl_out) - nrl_core)),
+         "Taolai corridor, Qilian foothills, Xincheng spring meadow" % (len(rl_out), nrl_core, len(rl_out) - nrl_core)),
         ("basic_farmland.gpkg", "basic_farmland", "%d polygons in the three oases" % len(farm)),
         ("heritage.gpkg", "heritage", "%d features (GEOMETRY): %d wall lines, 1 fort, %d beacon towers, tombs, rock art"
          % (len(her), sum(1 for _, a in her if a["kind"] == "wall"), sum(1 for _, a in her if a["kind"] == "beacon_tower"))),

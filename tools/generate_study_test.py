@@ -164,6 +164,20 @@ def design_fields():
         check(s == want, "proposals cover %s for %s" % ("/".join(sorted(want)), rule))
     ds = ogr.Open(os.path.join(DATA, "heritage.gpkg"))
     check(ds.GetLayer(0).GetGeomType() == ogr.wkbUnknown, "heritage layer has geometry type GEOMETRY")
+    # networks: road edges meet at shared end points, canals at shared node ids
+    ds = ogr.Open(os.path.join(DATA, "roads.gpkg"))
+    edges = []
+    for f in ds.GetLayer(0):
+        g = f.GetGeometryRef()
+        a, b = g.GetPoint_2D(0), g.GetPoint_2D(g.GetPointCount() - 1)
+        edges.append(((round(a[0], 3), round(a[1], 3)), (round(b[0], 3), round(b[1], 3))))
+    check(components(edges) == 1, "roads form one connected network (%d edges)" % len(edges))
+    ds = ogr.Open(os.path.join(DATA, "water.gpkg"))
+    canals = [(f.GetField("from_node"), f.GetField("to_node")) for f in ds.GetLayerByName("canals")]
+    nodes = {f.GetField("node") for f in ds.GetLayerByName("water_sources")}
+    nodes |= {f.GetField("node") for f in ds.GetLayerByName("irrigation")}
+    check(components(canals) == 1 and nodes <= {n for e in canals for n in e},
+          "canals form one network reaching every source and district node")
     # the study file says invalid_geometry: stop, so every geometry must be valid
     gdal.PushErrorHandler("CPLQuietErrorHandler")
     bad = []
@@ -179,6 +193,19 @@ def design_fields():
                     bad.append("%s/%s fid %d" % (name, lyr.GetName(), f.GetFID()))
     gdal.PopErrorHandler()
     check(not bad, "every vector geometry is valid and non-empty%s" % ((": " + ", ".join(bad[:5])) if bad else ""))
+
+
+def components(edges):
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    return len({find(x) for x in list(parent)})
 
 
 def main():
