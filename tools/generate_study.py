@@ -443,8 +443,8 @@ ZONING = [
 ]
 
 
-def build_geography(grid, seed, boundary):
-    """Everything the painter and the vector writers share."""
+def build_geography():
+    """The real points, projected."""
     geo = {}
     geo["pass_xy"], geo["gov_xy"], geo["airport_xy"], geo["caohu_xy"], geo["tombs_xy"], geo["rockart_xy"] = \
         lonlat_to_xy([PT_PASS, PT_GOV, PT_AIRPORT, PT_CAOHU, PT_TOMBS, PT_ROCKART])
@@ -492,18 +492,6 @@ class Design:
             return (d * self.cs / 1000.0).astype(np.float32), nu
         d = ndimage.distance_transform_edt(~m)
         return (d * self.cs / 1000.0).astype(np.float32)
-
-
-def poly_dist_to_line(u, v, line):
-    """Exact distance (km) from points to a polyline (numpy, small arrays)."""
-    best = np.full(np.broadcast(u, v).shape, np.inf, dtype=np.float64)
-    for (a0, b0), (a1, b1) in zip(line[:-1], line[1:]):
-        du, dv = a1 - a0, b1 - b0
-        L2 = du * du + dv * dv
-        t = np.clip(((u - a0) * du + (v - b0) * dv) / L2, 0, 1)
-        d = np.hypot(u - (a0 + t * du), v - (b0 + t * dv))
-        best = np.minimum(best, d)
-    return best
 
 
 def quantile_select(field, region, n_cells):
@@ -702,18 +690,14 @@ class Painter:
         self.g = grid
         self.lu = {2016: lu16, 2021: lu21}
 
-    def rect(self, u0, v0, u1, v1, c16, c21, only=None):
+    def rect(self, u0, v0, u1, v1, c16, c21):
+        """Paint a local-km rectangle with c16 in 2016 and c21 in 2021 (None: leave that year)."""
         x0, y0 = W(u0, v0)
         x1, y1 = W(u1, v1)
         rs, cs_ = self.g.window(x0, y0, x1, y1)
         for year, c in ((2016, c16), (2021, c21)):
-            if c is None:
-                continue
-            if only is None:
+            if c is not None:
                 self.lu[year][rs, cs_] = cv(c)
-            else:
-                sub = self.lu[year][rs, cs_]
-                sub[np.isin(sub, [cv(o) for o in only])] = cv(c)
 
     def geom(self, g, c16, c21):
         rs, cs_, m = rasterize(self.g, [g])
@@ -1318,9 +1302,8 @@ def paint_parcels(P, parcels):
             continue        # already painted by the block / lot / town painters
         use = p["use_code"]
         bare = p["bare_code"]
-        pre16 = None if bare == "2301" else None
         if p["paint"] == "use":
-            P.rect(u0, v0, u1, v1, use if built16 else pre16, use)
+            P.rect(u0, v0, u1, v1, use if built16 else None, use)
         elif p["paint"] == "bare":
             P.rect(u0, v0, u1, v1, None, bare)
         else:   # partial: the developed share (west part) built, the rest idle land
@@ -1778,7 +1761,7 @@ def set_class_value(code, index, value):
 # Large (benchmark) additions
 
 
-def large_parcels(grid, lu21, conc_polys, seed, n_min=100000):
+def large_parcels(grid, lu21, seed, n_min=100000):
     """Tile the built-up rectangles into ~25 m lots with random records; status from the rule."""
     rng = sub_rng(seed, "large_parcels")
     rects = [(-4.5, -1.5, 3.5, 2.5), RIVERSIDE, BELT, JISCO, JIADONG, JIABEI] + [t["rect"] for t in TOWNS.values()]
@@ -2001,11 +1984,6 @@ def write_readme(path, grid, cal, counts):
         f.write("\n".join(L) + "\n")
 
 
-def local_of(g):
-    e = g.GetEnvelope()
-    return (e[0] - GX) / 1000.0, (e[2] - GY) / 1000.0
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=DEFAULT_OUT, help="output folder (default: data/jiayuguan)")
@@ -2041,7 +2019,7 @@ def main(argv=None):
     bmask = rasterize(grid, [boundary], window=full)[2].astype(bool)
     gD = Grid(DESIGN_CELL)
     bmaskD = rasterize(gD, [boundary], window=(slice(0, gD.rows), slice(0, gD.cols)))[2].astype(bool)
-    geo = build_geography(grid, seed, boundary)
+    geo = build_geography()
     log("boundary: %.2f km2" % (boundary.GetArea() / 1e6))
 
     # land use
@@ -2156,7 +2134,7 @@ def main(argv=None):
 
     if args.size == "large":
         rl_out = rl + large_redline(seed, boundary, rl)
-        lp = large_parcels(grid, lu21, Z["conc"], seed)
+        lp = large_parcels(grid, lu21, seed)
     else:
         rl_out = rl
         lp = []
