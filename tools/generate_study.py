@@ -1384,7 +1384,7 @@ def redline(seed, boundary):
     return out
 
 
-def heritage_features(geo):
+def heritage_features(geo, seed):
     pu = (geo["pass_xy"][0] - GX) / 1000.0
     pv = (geo["pass_xy"][1] - GY) / 1000.0
     # fort: trapezoid, west side 200 m, east side 180 m, 176.5 m apart, scaled to 733 m round
@@ -1420,7 +1420,7 @@ def heritage_features(geo):
     tx, ty = geo["tombs_xy"]
     add("HS-T02", "Wei-Jin tomb No. 6 (museum)", "tomb", point_geom(tx, ty))
     add("HS-R01", "Heishan rock art (黑山岩画), gorge panels", "rock_art",
-        poly_geom(blob_local(-16.0, 8.7, 0.35, 0.2, sub_rng(0, "rockart"), n=40, amp=0.1, rot_deg=-20)))
+        poly_geom(blob_local(-16.0, 8.7, 0.35, 0.2, sub_rng(seed, "rockart"), n=40, amp=0.1, rot_deg=-20)))
     rx, ry = geo["rockart_xy"]
     add("HS-R02", "Heishan rock art, main panel", "rock_art", point_geom(rx, ry))
     return feats, fort
@@ -2108,7 +2108,7 @@ def main(argv=None):
 
     # vector layers
     rl = redline(seed, boundary)
-    her, fort = heritage_features(geo)
+    her, fort = heritage_features(geo, seed)
     farm, farm_units = basic_farmland(seed, fields)
     fe = max(a for a, _ in fort)
     pv_ = sum(b for _, b in fort) / 4
