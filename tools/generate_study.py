@@ -9,7 +9,7 @@ documented in docs/DATA.md and data/jiayuguan/README.md.
 
 Usage (always the system python, which has GDAL):
     /usr/bin/python3 tools/generate_study.py                       # default -> data/jiayuguan
-    /usr/bin/python3 tools/generate_study.py --out /tmp/jyg        # same files elsewhere
+    /usr/bin/python3 tools/generate_study.py --out DIR             # same files elsewhere
     /usr/bin/python3 tools/generate_study.py --size large --out data/generated/jiayuguan_large
 
 The large size adds >=100,000 land-supply parcels and >=500 red-line polygons with holes and
