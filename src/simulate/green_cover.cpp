@@ -182,8 +182,10 @@ void GreenCoverModel::run(RunState& state) {
         throw InputError(study.path + ": models.green_cover needs a 'built_up_area' layer (the denominator of the "
                                       "green indicators)");
     const auto built_up = rasterizeMask(study, "built_up_area");
+    core::logDebug(kName, core::cat("built-up mask at ", secondsSince(t0), " s"));
     std::optional<raster::Grid<float>> population;
     if (study.has("population")) population = io::loadFloatLayer(study, "population");
+    core::logDebug(kName, core::cat("population at ", secondsSince(t0), " s"));
 
     // Roads: graph for the network distance, tree-lined share.
     std::string method = m_distance;
@@ -227,6 +229,7 @@ void GreenCoverModel::run(RunState& state) {
         method_note = "network distance requested but the study has no roads layer: Euclidean fallback";
     }
 
+    core::logDebug(kName, core::cat("roads at ", secondsSince(t0), " s"));
     // Irrigation districts (water of new green).
     DistrictMap districts = loadDistricts(study);
     WaterUseTable uses = WaterUseTable::defaults();
@@ -302,6 +305,7 @@ void GreenCoverModel::run(RunState& state) {
     GreenTotals tot_from;
     ServiceCoverage cov_from;
     auto j_from = indicatorsOf(map_from, tot_from, cov_from);
+    core::logDebug(kName, core::cat("indicators at ", secondsSince(t0), " s"));
     if (tree_lined.is_object()) j_from["tree_lined_road_share"] = tree_lined;
     const bool same_map = &map_from == &state.landuseAt(y_to);
     const bool allocate = m_target_green_cover || m_target_green_space;
@@ -532,7 +536,7 @@ void GreenCoverModel::run(RunState& state) {
     } else {
         writeGreen(y_to, map_from);
     }
-    m["seconds"] = secondsSince(t0);
+    core::logDebug(kName, core::cat("done in ", secondsSince(t0), " s"));
     state.metrics[kName] = m;
 }
 

@@ -1,6 +1,7 @@
 #include "simulate/water_model.hpp"
 
 #include "core/errors.hpp"
+#include "core/log.hpp"
 #include "graph/canal_network.hpp"
 #include "io/atomic_file.hpp"
 #include "io/raster_io.hpp"
@@ -204,6 +205,7 @@ void WaterModel::run(RunState& state) {
     const int year = state.year_to;
     const raster::ClassGrid& lu = state.landuseAt(year);
     const double a = spec.cellArea_m2();
+    auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
 
     WaterUseTable uses = WaterUseTable::defaults();
     for (const auto& [k, w] : m_use_overrides) uses.uses[k] = w;
@@ -239,6 +241,7 @@ void WaterModel::run(RunState& state) {
         for (size_t i = 0; i < b.size(); ++i) basic[i] = b[i] ? 1 : 0;
     }
 
+    core::logDebug(kName, core::cat("inputs at ", secs(), " s"));
     // --- Demand per cell, parallel over tiles; per-tile sums merged in tile order. ---
     // Slots per district (index 0 = outside any district).
     enum Slot { Green = 0, Farm, Eco, Industry, Domestic, FarmArea, BasicArea, GreenArea, GreenEffArea, NSlots };
@@ -315,6 +318,7 @@ void WaterModel::run(RunState& state) {
         industry += slot(k, Industry);
     }
 
+    core::logDebug(kName, core::cat("demand at ", secs(), " s"));
     if (m_write_rasters) {
         io::RasterWriteOptions o;
         o.nodata = -1.0;
@@ -326,6 +330,7 @@ void WaterModel::run(RunState& state) {
         state.files.push_back(name);
     }
     demand = raster::Grid<float>();
+    core::logDebug(kName, core::cat("raster written at ", secs(), " s"));
 
     // --- Supply. ---
     struct Src {
@@ -664,7 +669,7 @@ void WaterModel::run(RunState& state) {
     m["farmland_flags"] = flags;
     m["districts"] = districts_j;
     if (!unknown_uses.empty()) m["unknown_water_uses"] = unknown_uses;
-    m["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    core::logDebug(kName, core::cat("done in ", secs(), " s"));
     state.metrics[kName] = m;
 }
 
