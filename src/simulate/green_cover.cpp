@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <limits>
 #include <set>
 
 namespace xiongguan::simulate {
@@ -100,7 +101,7 @@ void GreenCoverModel::configure(const YAML::Node& p, const std::string& f) {
                           "small_park_m2", "large_park_m2", "small_radius_m", "large_radius_m", "target_green_cover",
                           "target_green_space", "candidates", "new_green_class", "water_budget_m3",
                           "irrigation_method", "green_quota_factor", "corridor_m", "river_classes", "idle_classes",
-                          "as_of", "block_m", "write_rasters"},
+                          "as_of", "block_m", "write_rasters", "restore"},
                          kName);
     m_distance = io::getString(f, p, "distance", m_distance);
     if (m_distance != "network" && m_distance != "euclidean")
@@ -140,6 +141,23 @@ void GreenCoverModel::configure(const YAML::Node& p, const std::string& f) {
         throw ConfigError(io::where(f, p["as_of"]) + ": 'as_of' must be a date YYYY-MM-DD, got '" + m_as_of + "'");
     m_block_m = io::getDoubleIn(f, p, "block_m", m_block_m, 1.0, 10000.0);
     m_write_rasters = io::getBool(f, p, "write_rasters", m_write_rasters);
+    if (const YAML::Node r = p["restore"]; r && !r.IsNull()) {
+        if (!r.IsMap()) throw ConfigError(io::where(f, r) + ": 'restore' must be a map (to_class, area_ha, ...)");
+        io::requireKnownKeys(f, r, {"to_class", "from_groups", "near_classes", "near_patch_min_ha", "within_m", "area_ha"},
+                             std::string(kName) + ".restore");
+        m_restore.enabled = true;
+        m_restore.to_class = io::getString(f, r, "to_class", "");
+        if (m_restore.to_class.empty()) throw ConfigError(io::where(f, r) + ": 'restore' needs 'to_class'");
+        m_restore.from_groups = getStringList(f, r, "from_groups", m_restore.from_groups);
+        for (const auto& g : m_restore.from_groups)
+            if (!raster::parseClassGroup(g))
+                throw ConfigError(io::where(f, r["from_groups"]) + ": 'restore.from_groups' group '" + g + "' is not known");
+        m_restore.near_classes = getStringList(f, r, "near_classes", m_restore.near_classes);
+        m_restore.near_patch_min_ha = io::getDoubleIn(f, r, "near_patch_min_ha", m_restore.near_patch_min_ha, 0.0, 1e6);
+        m_restore.within_m = io::getDoubleIn(f, r, "within_m", m_restore.within_m, 0.0, 1e5);
+        m_restore.area_ha = io::getDoubleIn(f, r, "area_ha", 0.0, 0.0, 1e6);
+        if (m_restore.area_ha <= 0) throw ConfigError(io::where(f, r) + ": 'restore.area_ha' must be > 0");
+    }
 }
 
 nlohmann::ordered_json GreenCoverModel::parameters() const {
@@ -167,6 +185,12 @@ nlohmann::ordered_json GreenCoverModel::parameters() const {
     j["as_of"] = m_as_of;
     j["block_m"] = m_block_m;
     j["write_rasters"] = m_write_rasters;
+    if (m_restore.enabled)
+        j["restore"] = {{"to_class", m_restore.to_class}, {"from_groups", m_restore.from_groups},
+                        {"near_classes", m_restore.near_classes}, {"near_patch_min_ha", m_restore.near_patch_min_ha},
+                        {"within_m", m_restore.within_m}, {"area_ha", m_restore.area_ha}};
+    else
+        j["restore"] = nullptr;
     return j;
 }
 
@@ -309,12 +333,82 @@ void GreenCoverModel::run(RunState& state) {
     if (tree_lined.is_object()) j_from["tree_lined_road_share"] = tree_lined;
     const bool same_map = &map_from == &state.landuseAt(y_to);
     const bool allocate = m_target_green_cover || m_target_green_space;
+    const bool restore = m_restore.enabled;
 
     raster::ClassGrid final_map;
     nlohmann::ordered_json j_final = j_from;
     nlohmann::ordered_json alloc = nullptr;
-    if (!same_map || allocate) {
+    // New-green patches for new_green.shp: a grid of unit ids and their attributes.
+    struct OutUnit {
+        double area_m2 = 0, water_m3 = 0, gain_m2 = 0;
+        std::string cls, source;
+    };
+    raster::Grid<std::int32_t> unit_grid;
+    std::map<std::int32_t, OutUnit> out_units;
+    nlohmann::ordered_json restored = nullptr;
+    if (!same_map || allocate || restore) {
         final_map = state.landuseAt(y_to);
+        unit_grid = raster::Grid<std::int32_t>(spec.cols, spec.rows, 0);
+        if (restore) {
+            // Seeds: patches of the near classes of at least near_patch_min_ha; candidates: cells
+            // of the from groups within within_m of a seed, closest first (then row-major).
+            const auto near_values = classValues(ct, m_restore.near_classes, "restore.near_classes");
+            const std::uint16_t to_value = classValues(ct, {m_restore.to_class}, "restore.to_class")[0];
+            std::vector<std::uint8_t> from_ok(65536, 0);
+            for (const auto& c : ct.rows())
+                for (const auto& g : m_restore.from_groups)
+                    if (raster::parseClassGroup(g) == c.group) from_ok[c.value] = 1;
+            const auto patches = labelParks(final_map, near_values, spec.cellArea_m2());
+            raster::Grid<std::uint8_t> seed(spec.cols, spec.rows, 0);
+            int c0 = spec.cols, r0 = spec.rows, c1 = -1, r1 = -1, n_seed_patches = 0;
+            for (const auto a_m2 : patches.area_m2)
+                if (a_m2 >= m_restore.near_patch_min_ha * 1e4) ++n_seed_patches;
+            for (int r = 0; r < spec.rows; ++r)
+                for (int c = 0; c < spec.cols; ++c) {
+                    const auto l = patches.label.at(c, r);
+                    if (l && patches.area_m2[static_cast<size_t>(l - 1)] >= m_restore.near_patch_min_ha * 1e4) {
+                        seed.at(c, r) = 1;
+                        c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
+                    }
+                }
+            std::vector<std::pair<float, std::int64_t>> cands;
+            if (c1 >= 0) {
+                const int pad = static_cast<int>(std::ceil(m_restore.within_m / spec.cell_size_m)) + 1;
+                raster::Window w{std::max(0, c0 - pad), std::max(0, r0 - pad), 0, 0};
+                w.cols = std::min(spec.cols - 1, c1 + pad) - w.col0 + 1;
+                w.rows = std::min(spec.rows - 1, r1 + pad) - w.row0 + 1;
+                const auto d = distanceToMask(seed, w, spec.cell_size_m);
+                for (int r = w.row0; r < w.row0 + w.rows; ++r)
+                    for (int c = w.col0; c < w.col0 + w.cols; ++c) {
+                        const size_t i = static_cast<size_t>(r) * spec.cols + c;
+                        if (from_ok[final_map[i]] && d[i] <= m_restore.within_m)
+                            cands.emplace_back(d[i], static_cast<std::int64_t>(i));
+                    }
+            }
+            std::sort(cands.begin(), cands.end());
+            const WaterUse* to_use = uses.find(ct.byValue(to_value)->water_use);
+            const double per_m2 = to_use ? (to_use->kind == UseKind::Ecological ? to_use->net_m : 0.0) : 0.0;
+            const auto want = static_cast<size_t>(std::llround(m_restore.area_ha * 1e4 / spec.cellArea_m2()));
+            const std::int32_t rid = std::numeric_limits<std::int32_t>::max();
+            OutUnit ou;
+            ou.cls = m_restore.to_class;
+            ou.source = "restoration";
+            for (size_t k = 0; k < cands.size() && k < want; ++k) {
+                const size_t i = static_cast<size_t>(cands[k].second);
+                final_map[i] = to_value;
+                unit_grid[i] = rid;
+                ou.area_m2 += spec.cellArea_m2();
+            }
+            ou.water_m3 = ou.area_m2 * per_m2;
+            if (ou.area_m2 > 0) out_units[rid] = ou;
+            restored = {{"to_class", m_restore.to_class}, {"seed_patches", n_seed_patches},
+                        {"candidate_ha", static_cast<double>(cands.size()) * spec.cellArea_m2() / 1e4},
+                        {"requested_ha", m_restore.area_ha}, {"restored_ha", ou.area_m2 / 1e4},
+                        {"ecological_water_m3_per_year", ou.water_m3},
+                        {"max_distance_m", cands.empty() || ou.area_m2 <= 0
+                                               ? 0.0
+                                               : static_cast<double>(cands[std::min(cands.size(), want) - 1].first)}};
+        }
         GreenTotals tot_to;
         ServiceCoverage cov_to;
         if (!same_map) (void)indicatorsOf(final_map, tot_to, cov_to);
@@ -466,54 +560,61 @@ void GreenCoverModel::run(RunState& state) {
                     alloc["green_space_deficit"] = std::max(
                         0.0, *m_target_green_space - (before.green_space_m2 + res.gained_space_m2) / before.built_up_m2);
             }
-            // new_green.shp: allocated patches per unit.
-            {
-                int c0 = spec.cols, r0 = spec.rows, c1 = -1, r1 = -1;
-                for (int r = 0; r < spec.rows; ++r)
-                    for (int c = 0; c < spec.cols; ++c)
-                        if (res.unit_of_cell.at(c, r))
-                            c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
-                std::vector<io::OutFeature> feats;
-                if (c1 >= 0) {
-                    raster::GridSpec sub = spec;
-                    sub.cols = c1 - c0 + 1;
-                    sub.rows = r1 - r0 + 1;
-                    sub.origin_x = spec.origin_x + c0 * spec.cell_size_m;
-                    sub.origin_y = spec.origin_y - r0 * spec.cell_size_m;
-                    raster::Grid<std::int32_t> g(sub.cols, sub.rows, 0);
-                    for (int r = 0; r < sub.rows; ++r)
-                        for (int c = 0; c < sub.cols; ++c) g.at(c, r) = res.unit_of_cell.at(c0 + c, r0 + r);
-                    auto polys = io::polygonizeGrid(g, sub, false);
-                    std::map<std::int32_t, const AllocationUnit*> by_id;
-                    for (const auto& u : res.units) by_id[u.id] = &u;
-                    vector::Context& ctx = vector::threadContext();
-                    for (auto& [wkb, id] : polys) {
-                        auto it = by_id.find(id);
-                        if (it == by_id.end()) continue;
-                        const AllocationUnit& u = *it->second;
-                        const double area = vector::area(ctx, vector::fromWkb(ctx, wkb).get());
-                        const double share = u.allocated_m2 > 0 ? area / u.allocated_m2 : 0.0;
-                        std::string src;
-                        if (u.kinds & kCandidateIdle) src += "idle_land ";
-                        if (u.kinds & kCandidateBare) src += "bare_in_boundary ";
-                        if (u.kinds & kCandidateCorridor) src += "taolai_corridor ";
-                        if (!src.empty()) src.pop_back();
-                        feats.push_back({std::move(wkb),
-                                         {static_cast<std::int64_t>(id), area, m_new_green_class,
-                                          u.allocated_water_m3 * share, u.allocated_gain_m2 * share, src}});
-                    }
-                }
-                const std::vector<io::FieldDef> fields = {{"unit_id", io::FieldType::Integer, 10, 0},
-                                                          {"area_m2", io::FieldType::Real, 16, 1},
-                                                          {"class", io::FieldType::String, 8, 0},
-                                                          {"water_m3", io::FieldType::Real, 16, 1},
-                                                          {"cover_m2", io::FieldType::Real, 16, 1},
-                                                          {"source", io::FieldType::String, 60, 0}};
-                io::writeVectorLayer(state.out_dir + "/new_green.shp", "new_green", spec.crs_wkt,
-                                     io::GeomKind::Polygon, fields, feats);
-                state.files.push_back("new_green.shp");
-                alloc["new_green_polygons"] = feats.size();
+            for (const auto& u : res.units) {
+                OutUnit ou;
+                ou.area_m2 = u.allocated_m2;
+                ou.water_m3 = u.allocated_water_m3;
+                ou.gain_m2 = u.allocated_gain_m2;
+                ou.cls = m_new_green_class;
+                if (u.kinds & kCandidateIdle) ou.source += "idle_land ";
+                if (u.kinds & kCandidateBare) ou.source += "bare_in_boundary ";
+                if (u.kinds & kCandidateCorridor) ou.source += "taolai_corridor ";
+                if (!ou.source.empty()) ou.source.pop_back();
+                out_units[u.id] = ou;
             }
+            for (size_t i = 0; i < unit_grid.size(); ++i)
+                if (res.unit_of_cell[i]) unit_grid[i] = res.unit_of_cell[i];
+        }
+        if (allocate || restore) {
+            // new_green.shp: allocated and restored patches, one polygon per connected part of a unit.
+            int c0 = spec.cols, r0 = spec.rows, c1 = -1, r1 = -1;
+            for (int r = 0; r < spec.rows; ++r)
+                for (int c = 0; c < spec.cols; ++c)
+                    if (unit_grid.at(c, r))
+                        c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
+            std::vector<io::OutFeature> feats;
+            if (c1 >= 0) {
+                raster::GridSpec sub = spec;
+                sub.cols = c1 - c0 + 1;
+                sub.rows = r1 - r0 + 1;
+                sub.origin_x = spec.origin_x + c0 * spec.cell_size_m;
+                sub.origin_y = spec.origin_y - r0 * spec.cell_size_m;
+                raster::Grid<std::int32_t> g(sub.cols, sub.rows, 0);
+                for (int r = 0; r < sub.rows; ++r)
+                    for (int c = 0; c < sub.cols; ++c) g.at(c, r) = unit_grid.at(c0 + c, r0 + r);
+                auto polys = io::polygonizeGrid(g, sub, false);
+                vector::Context& ctx = vector::threadContext();
+                for (auto& [wkb, uid] : polys) {
+                    auto it = out_units.find(uid);
+                    if (it == out_units.end()) continue;
+                    const OutUnit& u = it->second;
+                    const double area = vector::area(ctx, vector::fromWkb(ctx, wkb).get());
+                    const double share = u.area_m2 > 0 ? area / u.area_m2 : 0.0;
+                    feats.push_back({std::move(wkb),
+                                     {static_cast<std::int64_t>(uid), area, u.cls, u.water_m3 * share, u.gain_m2 * share,
+                                      u.source}});
+                }
+            }
+            const std::vector<io::FieldDef> fields = {{"unit_id", io::FieldType::Integer, 10, 0},
+                                                      {"area_m2", io::FieldType::Real, 16, 1},
+                                                      {"class", io::FieldType::String, 8, 0},
+                                                      {"water_m3", io::FieldType::Real, 16, 1},
+                                                      {"cover_m2", io::FieldType::Real, 16, 1},
+                                                      {"source", io::FieldType::String, 60, 0}};
+            io::writeVectorLayer(state.out_dir + "/new_green.shp", "new_green", spec.crs_wkt, io::GeomKind::Polygon,
+                                 fields, feats);
+            state.files.push_back("new_green.shp");
+            if (alloc.is_object()) alloc["new_green_polygons"] = feats.size();
         }
         GreenTotals tot_final;
         ServiceCoverage cov_final;
@@ -526,11 +627,12 @@ void GreenCoverModel::run(RunState& state) {
     m["year"] = y_to;
     for (auto it = j_final.begin(); it != j_final.end(); ++it) m[it.key()] = it.value();
     if (!alloc.is_null()) m["allocation"] = alloc;
+    if (!restored.is_null()) m["restoration"] = restored;
     if (y_from != y_to) m["years"] = years;
 
     // Rasters: the start map and the final map.
     if (y_from != y_to) writeGreen(y_from, map_from);
-    if (!same_map || allocate) {
+    if (!same_map || allocate || restore) {
         writeGreen(y_to, final_map);
         state.landuse[y_to] = std::move(final_map);
     } else {

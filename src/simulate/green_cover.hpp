@@ -45,6 +45,16 @@ class GreenCoverModel : public Model {
     std::vector<std::string> m_idle_classes{"2301"};
     std::string m_as_of;                         ///< idle-land reference date; "" = <year_from>-12-31
     double m_block_m = 100.0;
+    /// Wetland (or other) restoration next to large patches of given classes (e.g. Caohu).
+    struct Restore {
+        bool enabled = false;
+        std::string to_class;                           ///< class given to restored cells
+        std::vector<std::string> from_groups{"bare", "grassland"};
+        std::vector<std::string> near_classes{"1702", "0503", "0504"};
+        double near_patch_min_ha = 100.0;               ///< only patches at least this large seed it
+        double within_m = 1000.0;                       ///< candidates within this distance of them
+        double area_ha = 0.0;                           ///< area to restore (closest cells first)
+    } m_restore;
     bool m_write_rasters = true;
 };
 

@@ -98,7 +98,7 @@ void WaterModel::configure(const YAML::Node& p, const std::string& f) {
                          {"domestic_l_per_person_day", "uses", "methods", "outside_methods", "efficiencies",
                           "green_quota_factor", "farm_quota_factor", "leakage_share", "sewage_return_domestic",
                           "sewage_return_industry", "treatment_rate", "reclaimed_reuse_share", "river_allocation_m3",
-                          "groundwater_cap_m3", "municipal_node", "ecological_node", "eco_quota_factor", "irrigate_outside_farms",
+                          "groundwater_cap_m3", "reclaimed_capacity_m3", "canals", "municipal_node", "ecological_node", "eco_quota_factor", "irrigate_outside_farms",
                           "efficient_green_target", "deficit_tolerance",
                           "write_rasters"},
                          kName);
@@ -147,6 +147,21 @@ void WaterModel::configure(const YAML::Node& p, const std::string& f) {
         m_river_allocation_m3 = io::getDoubleIn(f, p, "river_allocation_m3", 0.0, 0.0, 1e12);
     if (p["groundwater_cap_m3"] && !p["groundwater_cap_m3"].IsNull())
         m_groundwater_cap_m3 = io::getDoubleIn(f, p, "groundwater_cap_m3", 0.0, 0.0, 1e12);
+    if (p["reclaimed_capacity_m3"] && !p["reclaimed_capacity_m3"].IsNull())
+        m_reclaimed_capacity_m3 = io::getDoubleIn(f, p, "reclaimed_capacity_m3", 0.0, 0.0, 1e12);
+    if (const YAML::Node c = p["canals"]; c && !c.IsNull()) {
+        if (!c.IsMap())
+            throw ConfigError(io::where(f, c) + ": 'canals' must map canal ids to {capacity_m3_per_year, loss_share}");
+        for (const auto& kv : c) {
+            const std::string cid = kv.first.as<std::string>();
+            io::requireKnownKeys(f, kv.second, {"capacity_m3_per_year", "loss_share"}, "canals." + cid);
+            CanalOverride o;
+            if (kv.second["capacity_m3_per_year"])
+                o.capacity_m3 = io::getDoubleIn(f, kv.second, "capacity_m3_per_year", 0.0, 0.0, 1e12);
+            if (kv.second["loss_share"]) o.loss_share = io::getDoubleIn(f, kv.second, "loss_share", 0.0, 0.0, 0.99);
+            m_canal_overrides[cid] = o;
+        }
+    }
     m_municipal_node = io::getString(f, p, "municipal_node", m_municipal_node);
     m_ecological_node = io::getString(f, p, "ecological_node", m_ecological_node);
     m_eco_quota_factor = io::getDoubleIn(f, p, "eco_quota_factor", m_eco_quota_factor, 0.0, 10.0);
@@ -187,6 +202,15 @@ nlohmann::ordered_json WaterModel::parameters() const {
     j["reclaimed_reuse_share"] = m_reclaimed_reuse_share;
     j["river_allocation_m3"] = m_river_allocation_m3 ? nlohmann::ordered_json(*m_river_allocation_m3) : nullptr;
     j["groundwater_cap_m3"] = m_groundwater_cap_m3 ? nlohmann::ordered_json(*m_groundwater_cap_m3) : nullptr;
+    j["reclaimed_capacity_m3"] = m_reclaimed_capacity_m3 ? nlohmann::ordered_json(*m_reclaimed_capacity_m3) : nullptr;
+    nlohmann::ordered_json co = nlohmann::ordered_json::object();
+    for (const auto& [k, o] : m_canal_overrides) {
+        nlohmann::ordered_json x = nlohmann::ordered_json::object();
+        if (o.capacity_m3) x["capacity_m3_per_year"] = *o.capacity_m3;
+        if (o.loss_share) x["loss_share"] = *o.loss_share;
+        co[k] = x;
+    }
+    j["canals"] = co;
     j["municipal_node"] = m_municipal_node;
     j["ecological_node"] = m_ecological_node;
     j["eco_quota_factor"] = m_eco_quota_factor;
@@ -375,12 +399,16 @@ void WaterModel::run(RunState& state) {
     };
     scaleKind("river", m_river_allocation_m3, false);
     scaleKind("groundwater", m_groundwater_cap_m3, true);
-    scaleKind("reclaimed", reclaimed_available, true); // plant capacity caps what is available
     {
         // Reclaimed: what sewage gives, but never above the plants' capacity.
         double cap = 0;
         for (const auto& s : srcs)
             if (s.kind == "reclaimed") cap += s.layer_m3;
+        if (m_reclaimed_capacity_m3 && cap > 0) {
+            for (auto& s : srcs)
+                if (s.kind == "reclaimed") s.layer_m3 = s.layer_m3 / cap * *m_reclaimed_capacity_m3;
+            cap = *m_reclaimed_capacity_m3;
+        }
         const double avail = std::min(cap, reclaimed_available);
         for (auto& s : srcs)
             if (s.kind == "reclaimed") s.supply_m3 = cap > 0 ? s.layer_m3 / cap * avail : 0.0;
@@ -417,7 +445,17 @@ void WaterModel::run(RunState& state) {
             if (c.cap < 0.0)
                 throw InputError(cl.path + ": canals feature " + fid + " field 'capacity_m3_per_year': '" +
                                  std::to_string(c.cap) + "'; expected >= 0");
+            if (auto it = m_canal_overrides.find(c.id); it != m_canal_overrides.end()) {
+                if (it->second.capacity_m3) c.cap = *it->second.capacity_m3;
+                if (it->second.loss_share) c.loss = *it->second.loss_share;
+            }
             canals.push_back(c);
+        }
+        for (const auto& [cid, o] : m_canal_overrides) {
+            bool found = false;
+            for (const auto& c : canals) found = found || c.id == cid;
+            if (!found)
+                throw ConfigError(std::string(kName) + ": canals override '" + cid + "' names no canal of " + cl.path);
         }
     }
     for (const auto& c : canals) names.insert(c.from), names.insert(c.to);

@@ -56,6 +56,12 @@ class WaterModel : public Model {
     std::optional<double> m_river_allocation_m3;
     std::optional<double> m_groundwater_cap_m3;
     std::string m_municipal_node;             ///< "" = automatic (see docs/MODELS.md)
+    std::optional<double> m_reclaimed_capacity_m3; ///< plant capacity override (all reclaimed sources)
+    struct CanalOverride {
+        std::optional<double> capacity_m3;
+        std::optional<double> loss_share;
+    };
+    std::map<std::string, CanalOverride> m_canal_overrides; ///< by canal_id (lining, enlargement)
     std::string m_ecological_node;            ///< "" = automatic (see docs/MODELS.md)
     double m_eco_quota_factor = 1.0;          ///< scales wetland / lake replenishment
     bool m_irrigate_outside_farms = false;    ///< farm-kind land outside districts draws water
