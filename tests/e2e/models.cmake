@@ -1,0 +1,65 @@
+# Green-cover and water models (issue 5) end-to-end on the shipped study, through the CLI.
+#  - e2e_models_baseline_2021: `xiongguan run scenarios/baseline_2021.yaml` reproduces the city's
+#    2021 figures (39.5 % / 40.7 % / 29.2 m² per person, ±0.5) in metrics.json, and the outputs
+#    open with GDAL/OGR (gdalinfo, ogrinfo);
+#  - e2e_models_threads: scenarios/reclaimed_greening.yaml (allocation with a binding water budget,
+#    canal delivery) at --threads 1 and --threads 2 gives identical outputs (`xiongguan compare`).
+# This file is both the CMake include (adds the tests) and, run with -P, the test script.
+if(CMAKE_SCRIPT_MODE_FILE)
+  function(xg_run)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
+    endif()
+  endfunction()
+  file(REMOVE_RECURSE ${WORK})
+  file(MAKE_DIRECTORY ${WORK})
+  if(CASE STREQUAL "baseline")
+    xg_run(${XG} -l warning run ${SRC}/scenarios/baseline_2021.yaml -o ${WORK})
+    set(run ${WORK}/baseline_2021/baseline_2021)
+    file(READ ${run}/metrics.json m)
+    foreach(pair "green_space_rate;39.5;100" "green_cover_rate;40.7;100" "park_green_m2_per_person;29.2;1")
+      list(GET pair 0 key)
+      list(GET pair 1 want)
+      list(GET pair 2 scale)
+      string(JSON v GET "${m}" "models.green_cover" ${key} value)
+      # CMake has no floating-point math: |v × scale − want| <= 0.5 is checked with awk.
+      execute_process(COMMAND awk "BEGIN{d=${v}*${scale}-${want}; if (d<0) d=-d; exit (d<=0.5)?0:1}"
+                      RESULT_VARIABLE ok)
+      if(NOT ok EQUAL 0)
+        message(FATAL_ERROR "${key} = ${v} (x${scale}), expected ${want} +- 0.5")
+      endif()
+    endforeach()
+    string(JSON method GET "${m}" "models.green_cover" distance_method)
+    if(NOT method STREQUAL "network")
+      message(FATAL_ERROR "distance_method = ${method}, expected network")
+    endif()
+    foreach(f green_2021.tif water_demand_2021.tif)
+      xg_run(gdalinfo -stats ${run}/${f})
+    endforeach()
+    xg_run(ogrinfo -so ${run}/farmland_deficit.shp farmland_deficit)
+    file(READ ${run}/water_balance.csv csv)
+    if(NOT csv MATCHES "total,all,all demands")
+      message(FATAL_ERROR "water_balance.csv has no total row")
+    endif()
+  elseif(CASE STREQUAL "threads")
+    xg_run(${XG} -l warning -t 1 run ${SRC}/scenarios/reclaimed_greening.yaml -o ${WORK}/t1)
+    xg_run(${XG} -l warning -t 2 run ${SRC}/scenarios/reclaimed_greening.yaml -o ${WORK}/t2)
+    xg_run(${XG} compare ${WORK}/t1/reclaimed_greening/reclaimed_greening ${WORK}/t2/reclaimed_greening/reclaimed_greening)
+    xg_run(ogrinfo -so ${WORK}/t1/reclaimed_greening/reclaimed_greening/new_green.shp new_green)
+  else()
+    message(FATAL_ERROR "unknown CASE '${CASE}'")
+  endif()
+  return()
+endif()
+
+find_program(XG_GDALINFO gdalinfo)
+find_program(XG_AWK awk)
+if(EXISTS ${CMAKE_SOURCE_DIR}/data/jiayuguan/study.yaml AND XG_GDALINFO AND XG_AWK)
+  foreach(_case baseline threads)
+    add_test(NAME e2e_models_${_case}
+             COMMAND ${CMAKE_COMMAND} -DXG=$<TARGET_FILE:xiongguan> -DSRC=${CMAKE_SOURCE_DIR} -DCASE=${_case}
+                     -DWORK=${CMAKE_CURRENT_BINARY_DIR}/e2e_models_${_case} -P ${CMAKE_CURRENT_LIST_FILE})
+    set_tests_properties(e2e_models_${_case} PROPERTIES LABELS e2e TIMEOUT 600)
+  endforeach()
+endif()
