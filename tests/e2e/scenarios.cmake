@@ -11,7 +11,7 @@ foreach(_f ${_xg_invalid})
   if(NOT _n MATCHES "^_")
     add_test(NAME e2e_scenarios_invalid_${_n}
              COMMAND ${CMAKE_COMMAND} -DXG=$<TARGET_FILE:xiongguan> -DFILE=${_f}
-                     -P ${CMAKE_CURRENT_SOURCE_DIR}/e2e/scenarios_invalid.cmake
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/e2e/scenarios_scripts/validate_invalid.cmake
              WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
     set_tests_properties(e2e_scenarios_invalid_${_n} PROPERTIES LABELS e2e TIMEOUT 120)
   endif()
@@ -26,7 +26,7 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/data/jiayuguan/study.yaml)
     set_tests_properties(e2e_scenarios_validate_${_n} PROPERTIES LABELS e2e TIMEOUT 300)
   endforeach()
   add_test(NAME e2e_scenarios_default_batch
-           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/scenarios_batch.sh $<TARGET_FILE:xiongguan>
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/scenarios_scripts/default_batch.sh $<TARGET_FILE:xiongguan>
                    ${CMAKE_SOURCE_DIR}/scenarios/default_batch.yaml ${CMAKE_CURRENT_BINARY_DIR}/e2e_scenarios)
   set_tests_properties(e2e_scenarios_default_batch PROPERTIES LABELS e2e TIMEOUT 3600 RUN_SERIAL TRUE)
 endif()

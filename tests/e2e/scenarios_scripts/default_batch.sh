@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The default batch on the shipped study: runs, GIS-readable outputs, resume, determinism.
-# usage: scenarios_batch.sh <xiongguan> <default_batch.yaml> <work dir>
+# usage: default_batch.sh <xiongguan> <default_batch.yaml> <work dir>
 set -euo pipefail
 XG="$1"; BATCH="$2"; WORK="$3"
 rm -rf "$WORK"; mkdir -p "$WORK"
