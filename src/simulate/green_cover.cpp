@@ -258,7 +258,7 @@ void GreenCoverModel::run(RunState& state) {
     DistrictMap districts = loadDistricts(study);
     WaterUseTable uses = WaterUseTable::defaults();
     MethodPolicy policy;
-    policy.outside_default = {{"urban_green", IrrigationMethod::Sprinkler}, {"farm", IrrigationMethod::Flood}};
+    policy.outside_default = {{"urban_green", IrrigationMethod::Flood}, {"farm", IrrigationMethod::Flood}}; // as models.water
     if (m_irrigation_method != "district")
         policy.overrides["urban_green"] = *parseIrrigationMethod(m_irrigation_method);
 
