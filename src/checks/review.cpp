@@ -216,6 +216,33 @@ const vector::VectorLayer& ReviewContext::layer(const std::string& role) {
     return m_layers.emplace(role, std::move(l)).first->second;
 }
 
+void ReviewContext::prefetch(const std::vector<std::string>& roles, bool landuse) {
+    std::vector<std::string> todo;
+    for (const auto& r : roles)
+        if (!m_layers.count(r) && std::find(todo.begin(), todo.end(), r) == todo.end()) todo.push_back(r);
+    const bool load_lu = landuse && !m_request.landuse && !m_landuse;
+    std::vector<std::optional<vector::VectorLayer>> loaded(todo.size());
+    std::optional<raster::ClassGrid> lu;
+    const int lu_year = m_study.latestLanduseYear();
+    core::Timer t;
+    // Independent files: read them side by side (each read is serial inside GDAL).
+    tbb::parallel_for(size_t(0), todo.size() + (load_lu ? 1 : 0), [&](size_t i) {
+        if (i < todo.size()) loaded[i] = io::loadVector(m_study, todo[i]);
+        else lu = io::loadLanduse(m_study, lu_year);
+    });
+    // Insert in the given order so that findings come out in the same order at any thread count.
+    for (size_t i = 0; i < todo.size(); ++i) {
+        for (const auto& r : loaded[i]->repairs) findings.push_back({"geometry.repaired", todo[i], r});
+        m_layers.emplace(todo[i], std::move(*loaded[i]));
+    }
+    if (load_lu) {
+        m_landuse = std::move(lu);
+        m_landuse_year = lu_year;
+    }
+    core::logInfo("checks", cat("loaded ", todo.size(), " layer(s)", load_lu ? " and the land-use map" : "", " in ",
+                                t.seconds(), " s"));
+}
+
 const vector::VectorLayer& ReviewContext::reviewLayer() { return layer(m_request.review_layer); }
 
 const ControlLayer& ReviewContext::control(const std::string& key,

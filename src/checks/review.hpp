@@ -160,6 +160,9 @@ class ReviewContext {
     const CheckRequest& request() const { return m_request; }
     ScratchPool& scratch() const { return m_scratch; }
 
+    /// Loads the given layers (and the land-use map when `landuse`) concurrently, one task per
+    /// input, before the rules run (main thread; the rest of the context is untouched meanwhile).
+    void prefetch(const std::vector<std::string>& roles, bool landuse);
     /// Loads (once) a vector layer by role.
     const vector::VectorLayer& layer(const std::string& role);
     /// The review layer and its parsed parcels (loaded on first call).

@@ -109,6 +109,25 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
         checks.push_back(std::move(c));
     }
 
+    // Read every input the rules need at once, side by side.
+    {
+        std::vector<std::string> roles;
+        bool landuse = false;
+        for (const auto& c : checks) {
+            if (c->reviewsParcels()) {
+                roles.push_back(request.review_layer);
+                roles.push_back("boundary");
+            }
+            for (const auto& r : c->roles()) roles.push_back(r);
+            const std::string nm = c->name();
+            if (nm == "checks.line_conflicts")
+                for (const char* r : {"development_boundary", "basic_farmland", "ecological_redline"})
+                    if (study.has(r)) roles.emplace_back(r);
+            if (nm == "checks.development_boundary" || nm == "checks.idle_land") landuse = true;
+        }
+        ctx.prefetch(roles, landuse);
+    }
+
     std::vector<RuleResult> results;
     nlohmann::ordered_json timings = nlohmann::ordered_json::object();
     for (const auto& c : checks) {
