@@ -50,7 +50,8 @@ std::vector<std::string> scenariosIn(const std::string& dir) {
         const std::string fname = e.path().filename().string();
         const std::string ext = e.path().extension().string();
         if (ext != ".yaml" && ext != ".yml") continue;
-        if (fname.rfind("base", 0) == 0 || fname[0] == '_' || fname[0] == '.') continue;
+        const std::string stem = e.path().stem().string();
+        if (stem == "base" || stem.rfind("base_", 0) == 0 || fname[0] == '_' || fname[0] == '.') continue;
         if (detectKind(e.path().string()) != "scenario") continue;
         out.push_back(e.path().lexically_normal().string());
     }

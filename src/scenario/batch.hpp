@@ -29,7 +29,8 @@ struct Batch {
 
 /// Loads a batch file. \throws ConfigError naming file:line and key.
 Batch loadBatch(const std::string& path);
-/// Every scenario of a folder (sorted by file name; not base*.yaml, not _*.yaml, not batch files),
+/// Every scenario of a folder (sorted by file name; not base.yaml / base_*.yaml, not _*.yaml, not
+/// batch files),
 /// as a batch named after the folder. \throws ConfigError when there is none.
 Batch folderBatch(const std::string& dir);
 /// A batch of one scenario, named after the scenario (`xiongguan run`). `seed` overrides the seed

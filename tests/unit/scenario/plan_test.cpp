@@ -106,11 +106,13 @@ TEST_F(Plan, ValuesAreSanitizedInIds) {
 TEST_F(Plan, FolderBatchSkipsBasesAndBatches) {
     write("batch.yaml", "scenarios: [plain.yaml]\n");
     write("_draft.yaml", "extends: base.yaml\n");
+    write("base_water.yaml", "extends: base.yaml\n");
+    write("baseline.yaml", "extends: base.yaml\nname: baseline\n"); // a scenario, not a base
     const auto b = scenario::loadBatchOrFolder(dir.file("sc"));
     EXPECT_EQ(b.name, "sc");
     std::vector<std::string> names;
     for (const auto& s : b.scenarios) names.push_back(fs::path(s).filename().string());
-    EXPECT_EQ(names, (std::vector<std::string>{"green.yaml", "plain.yaml", "seeded.yaml"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"baseline.yaml", "green.yaml", "plain.yaml", "seeded.yaml"}));
     // A batch listing a folder gets the same files.
     fs::create_directories(dir.file("b2"));
     test::writeFile(dir.file("b2/all.yaml"), "scenarios: ../sc\n");
