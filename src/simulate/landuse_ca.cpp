@@ -3,6 +3,7 @@
 // classes, random patch seeds under a decreasing threshold, patch growth through the neighbourhood.
 #include "simulate/landuse_ca.hpp"
 
+#include "core/log.hpp"
 #include "core/random.hpp"
 #include "simulate/landuse_distance.hpp"
 
@@ -11,6 +12,7 @@
 #include <tbb/parallel_sort.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -57,8 +59,10 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     for (int k = 0; k < K; ++k) {
         deficit[k] = demand[k] >= 0 ? std::max<std::int64_t>(0, demand[k] - count[k]) : 0;
         capacity[k] = demand[k] < 0 ? kUnlimited : std::max<std::int64_t>(0, count[k] - demand[k]);
+        if (demand[k] >= 0 && k < static_cast<int>(in.release_share.size()))
+            capacity[k] += static_cast<std::int64_t>(std::floor(static_cast<double>(count[k]) * in.release_share[k]));
     }
-    const std::vector<std::int64_t> asked = deficit;
+    std::vector<std::int64_t> gained(K, 0); // cells that turned into the class this year
     std::vector<double> inertia(K, 1.0);
     double mu = opt.seed_threshold;
     const auto windows = raster::makeWindows(cols, rows, opt.tile);
@@ -69,12 +73,15 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     struct Scratch {
         std::vector<std::uint8_t> counts, tmp;
         std::vector<double> op;
+        std::vector<Candidate> cands;
     };
     tbb::enumerable_thread_specific<Scratch> scratch;
     std::vector<std::uint8_t> changed(map.size(), 0);
 
     for (int iter = 0; iter <= opt.max_iterations; ++iter) {
         const bool final_pass = iter == opt.max_iterations;
+        for (int k = 0; k < K; ++k)
+            if (demand[k] >= 0) deficit[k] = std::max<std::int64_t>(0, demand[k] - count[k]);
         std::vector<int> grow; // classes still short of demand and able to grow
         for (int k = 0; k < K; ++k)
             if (deficit[k] > 0 && !in.suitability[k].values().empty()) grow.push_back(k);
@@ -88,77 +95,125 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                                   : std::min(deficit[k], std::max<std::int64_t>(
                                                              1, static_cast<std::int64_t>(std::ceil(
                                                                     static_cast<double>(deficit[k]) * opt.growth_share))));
-        const std::uint64_t s_pick = streamOf(year, iter, 1), s_rank = streamOf(year, iter, 2);
+        const std::uint64_t s_pick = streamOf(year, iter, 1), s_rank = streamOf(year, iter, 2),
+                            s_seed = streamOf(year, iter, 3);
+
+        // Per releasing class j: the growing classes it may convert to (conversion > 0).
+        std::vector<std::vector<int>> allowed(K);
+        for (int j = 0; j < K; ++j)
+            if (capacity[j] > 0)
+                for (int g = 0; g < G; ++g)
+                    if (grow[g] != j && in.conversion[j][grow[g]] > 0) allowed[j].push_back(g);
 
         std::vector<std::vector<Candidate>> tile_cands(windows.size());
+        core::Timer t_iter;
         tbb::parallel_for(size_t(0), windows.size(), [&](size_t t) {
             const raster::Window& w = windows[t];
             auto& s = scratch.local();
-            neighbourhoodCountsWindow(map, nb_index, G, opt.radius, w, s.counts, s.tmp);
-            s.op.resize(G);
-            const size_t plane = static_cast<size_t>(w.cols) * w.rows;
+            s.op.assign(G, 0.0);
             auto& out = tile_cands[t];
             out.clear();
-            for (int r = 0; r < w.rows; ++r)
+            const int R = opt.radius;
+            std::array<std::uint16_t, 256> hist{};
+            for (int r = 0; r < w.rows; ++r) {
+                const int gr = w.row0 + r;
+                const int r0 = std::max(0, gr - R), r1 = std::min(rows - 1, gr + R);
+                // sliding window histogram of the growing classes along the row (255 = other)
+                hist.fill(0);
+                auto addCol = [&](int gc, int delta) {
+                    if (gc < 0 || gc >= cols) return;
+                    for (int rr = r0; rr <= r1; ++rr)
+                        hist[nb_index[map[static_cast<size_t>(rr) * cols + gc]]] =
+                            static_cast<std::uint16_t>(hist[nb_index[map[static_cast<size_t>(rr) * cols + gc]]] + delta);
+                };
+                for (int gc = w.col0 - R; gc < w.col0 + R; ++gc) addCol(gc, 1);
                 for (int c = 0; c < w.cols; ++c) {
-                    const size_t cell = static_cast<size_t>(w.row0 + r) * cols + (w.col0 + c);
+                    const int gc = w.col0 + c;
+                    addCol(gc + R, 1);
+                    const size_t cell = static_cast<size_t>(gr) * cols + gc;
                     const int j = index[map[cell]];
-                    if (j < 0 || capacity[j] <= 0) continue;
-                    const size_t local = static_cast<size_t>(r) * w.cols + c;
-                    const unsigned z = use_zones ? in.zones[cell] : 0u;
-                    double total = 0;
-                    for (int g = 0; g < G; ++g) {
-                        const int k = grow[g];
-                        double op = 0;
-                        if (k != j) {
-                            const double conv = in.conversion[j][k];
+                    if (j >= 0 && !allowed[j].empty()) {
+                        const unsigned z = use_zones ? in.zones[cell] : 0u;
+                        // one counter hash per cell; per-class seed numbers are cheap re-mixes of it
+                        const std::uint64_t h_seed = core::counterHash(opt.seed, s_seed, cell);
+                        double total = 0;
+                        for (int g : allowed[j]) {
+                            const int k = grow[g];
+                            double op = 0;
                             const double f = use_zones ? in.zone_factor[(static_cast<size_t>(z) * K + j) * K + k] : 1.0;
-                            const double P = in.suitability[k][cell] * (1.0 / 65535.0);
-                            if (conv > 0 && f > 0 && P > 0 && P >= opt.probability_floor) {
-                                const int n = s.counts[plane * g + local];
-                                if (n > 0) {
-                                    op = P * (n / nb_den) * in.neighbourhood_weight[k] * inertia[k];
-                                } else if (final_pass) {
-                                    op = P * 1e-3 * inertia[k];
-                                } else {
-                                    // patch seed: accepted under a threshold that decays every iteration
-                                    const double rr = core::uniform01(opt.seed, streamOf(year, iter, 16 + k), cell);
-                                    if (rr < P) op = P * rr * mu * inertia[k];
+                            if (f > 0) {
+                                const double P = in.suitability[k][cell] * (1.0 / 65535.0);
+                                const int n = hist[g];
+                                if (final_pass) {
+                                    // last pass: every allowed cell competes (P = 0 cells last) so that
+                                    // demand is met wherever the lines and the floor allow
+                                    if (P >= opt.probability_floor && (P > 0 || opt.probability_floor <= 0))
+                                        op = std::max(P, 1e-6) *
+                                             (n > 0 ? n / nb_den * in.neighbourhood_weight[k] : 1e-3);
+                                } else if (P > 0 && P >= opt.probability_floor) {
+                                    if (n > 0) {
+                                        op = P * (n / nb_den) * in.neighbourhood_weight[k] * inertia[k];
+                                    } else {
+                                        // patch seed under a threshold that decays every iteration (PLUS)
+                                        const double rr =
+                                            static_cast<double>(core::mix64(h_seed + static_cast<std::uint64_t>(k) *
+                                                                                         0x9e3779b97f4a7c15ULL) >> 11) *
+                                            0x1.0p-53;
+                                        if (rr < P) op = P * rr * mu * inertia[k];
+                                    }
                                 }
-                                op *= conv * f;
+                                op *= in.conversion[j][k] * f;
+                            }
+                            s.op[g] = op;
+                            total += op;
+                        }
+                        if (total > 0) {
+                            if (final_pass) { // every class competes for every cell; the ranking decides
+                                for (int g : allowed[j])
+                                    if (s.op[g] > 0)
+                                        out.push_back({static_cast<float>(s.op[g]), static_cast<std::uint32_t>(grow[g]), cell});
+                            } else {
+                                // roulette between the classes
+                                double u = core::uniform01(opt.seed, s_pick, cell) * total;
+                                int pick = -1;
+                                for (int g : allowed[j]) {
+                                    if (s.op[g] <= 0) continue;
+                                    pick = g;
+                                    if (u < s.op[g]) break;
+                                    u -= s.op[g];
+                                }
+                                const double noise =
+                                    opt.randomness > 0
+                                        ? std::pow(core::uniform01(opt.seed, s_rank, cell) + 1e-12, opt.randomness)
+                                        : 1.0;
+                                out.push_back({static_cast<float>(s.op[pick] * noise),
+                                               static_cast<std::uint32_t>(grow[pick]), cell});
                             }
                         }
-                        s.op[g] = op;
-                        total += op;
                     }
-                    if (total <= 0) continue;
-                    if (final_pass) { // every class competes for every cell; the ranking decides
-                        for (int g = 0; g < G; ++g)
-                            if (s.op[g] > 0) out.push_back({static_cast<float>(s.op[g]), static_cast<std::uint32_t>(grow[g]), cell});
-                        continue;
-                    }
-                    // roulette between the classes
-                    double u = core::uniform01(opt.seed, s_pick, cell) * total;
-                    int pick = G - 1;
-                    for (int g = 0; g < G; ++g) {
-                        if (u < s.op[g]) {
-                            pick = g;
-                            break;
-                        }
-                        u -= s.op[g];
-                    }
-                    while (s.op[pick] <= 0) --pick; // rounding at the end of the wheel
-                    const double noise = opt.randomness > 0
-                                             ? std::pow(core::uniform01(opt.seed, s_rank, cell) + 1e-12, opt.randomness)
-                                             : 1.0;
-                    out.push_back({static_cast<float>(s.op[pick] * noise), static_cast<std::uint32_t>(grow[pick]), cell});
+                    addCol(gc - R, -1);
                 }
-            // Keep only what this tile could contribute: the best `quota` per class.
-            std::sort(out.begin(), out.end(), better);
-            std::vector<std::int64_t> kept(K, 0);
+            }
+            // Keep only what this tile could contribute: the best `quota` per class (selection, O(n)).
+            // bucket by class (counting sort), then keep each bucket's best `quota`
+            auto& buf = s.cands;
+            std::vector<size_t> start(static_cast<size_t>(K) + 1, 0);
+            for (const auto& cd : out) ++start[cd.k + 1];
+            for (int k = 0; k < K; ++k) start[k + 1] += start[k];
+            buf.resize(out.size());
+            {
+                std::vector<size_t> pos(start.begin(), start.end() - 1);
+                for (const auto& cd : out) buf[pos[cd.k]++] = cd;
+            }
             size_t o = 0;
-            for (size_t i = 0; i < out.size(); ++i)
-                if (kept[out[i].k]++ < quota[out[i].k]) out[o++] = out[i];
+            for (int k = 0; k < K; ++k) {
+                const size_t i = start[k], e = start[k + 1];
+                const size_t q = static_cast<size_t>(std::min<std::int64_t>(quota[k], static_cast<std::int64_t>(e - i)));
+                if (q < e - i)
+                    std::nth_element(buf.begin() + static_cast<std::ptrdiff_t>(i), buf.begin() + static_cast<std::ptrdiff_t>(i + q),
+                                     buf.begin() + static_cast<std::ptrdiff_t>(e), better);
+                for (size_t x = i; x < i + q; ++x) out[o++] = buf[x];
+            }
             out.resize(o);
             out.shrink_to_fit();
         });
@@ -170,7 +225,10 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
             all.insert(all.end(), v.begin(), v.end());
             std::vector<Candidate>().swap(v);
         }
+        const double t_tiles = t_iter.seconds();
         tbb::parallel_sort(all.begin(), all.end(), better);
+        core::logDebug("landuse", core::cat(year, " iteration ", iter, ": ", G, " growing classes, ", all.size(),
+                                            " candidates, tiles ", t_tiles, " s, total ", t_iter.seconds(), " s"));
         std::vector<std::int64_t> placed(K, 0);
         for (const auto& cand : all) {
             const int k = static_cast<int>(cand.k);
@@ -180,10 +238,12 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
             map[cand.cell] = in.classes[k];
             changed[cand.cell] = 1;
             ++placed[k];
+            ++gained[k];
             ++count[k];
             --count[j];
             --deficit[k];
             if (capacity[j] != kUnlimited) --capacity[j];
+            if (demand[j] >= 0 && count[j] < demand[j]) deficit[j] = demand[j] - count[j];
         }
         // Adaptive inertia: a class that fell short of its quota weighs more in the next roulette
         // (PLUS raises D_k when the gap to demand does not close).
@@ -201,9 +261,9 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
         UnmetDemand u;
         u.year = year;
         u.class_index = k;
-        u.demanded = asked[k];
+        u.placed = gained[k];
         u.not_placed = deficit[k];
-        u.placed = asked[k] - deficit[k];
+        u.demanded = u.placed + u.not_placed;
         const bool has_suit = !in.suitability[k].values().empty();
         for (size_t cell = 0; cell < map.size(); ++cell) {
             const int j = index[map[cell]];

@@ -27,8 +27,9 @@ struct CaOptions {
 struct UnmetDemand {
     int year = 0;
     int class_index = 0;
-    std::int64_t demanded = 0;          ///< gain asked for this year
-    std::int64_t placed = 0;
+    std::int64_t demanded = 0;          ///< cells asked for this year (placed + not placed; includes
+                                        ///< regrowth of cells the class released to others)
+    std::int64_t placed = 0;            ///< cells that turned into the class this year
     std::int64_t not_placed = 0;
     std::int64_t candidate_cells = 0;   ///< cells of a releasing class with the conversion allowed
     std::int64_t forbidden_cells = 0;   ///< of those: forbidden by a control line
@@ -45,6 +46,10 @@ struct CaInputs {
     std::vector<raster::Grid<std::uint16_t>> suitability;
     /// Conversion matrix [from][to]: 0 forbidden, 1 allowed, between: a cost weight on the probability.
     std::vector<std::vector<double>> conversion;
+    /// Share of its cells a class may release per year beyond its net loss (gross change: a growing
+    /// class still gives cells to others, as in the observed transitions); per class, 0..1. Empty =
+    /// net change only. A class that releases such cells grows them back elsewhere the same year.
+    std::vector<double> release_share;
     /// Control-line zone code per cell (bit i set = inside the area where line i acts); may be empty.
     raster::Grid<std::uint8_t> zones;
     /// factor[(code * K + from) * K + to]: product of the control lines' factors (0 = forbidden).

@@ -38,7 +38,7 @@ constexpr const char* kStage = "landuse";
 const std::set<std::string> kKeys = {
     "seed", "demand", "targets", "suitability", "trees", "max_depth", "min_leaf", "samples_per_class",
     "holdout_share", "l2", "neighbourhood_radius", "neighbourhood_weights", "conversion", "conversion_overrides",
-    "constraints", "demand_tolerance", "validate", "drivers", "exclude_drivers", "write_patches", "iterations",
+    "constraints", "demand_tolerance", "demand_tolerance_ha", "validate", "drivers", "exclude_drivers", "write_patches", "iterations",
     "growth_share", "seed_threshold", "seed_decay", "probability_floor", "randomness", "tile"};
 
 std::string oneOf(const std::string& file, const YAML::Node& n, const std::string& key, const std::string& def,
@@ -395,6 +395,7 @@ void LanduseCaModel::configure(const YAML::Node& n, const std::string& file) {
         }
         p.constraints = parseConstraints(n["constraints"], file);
         p.demand_tolerance = io::getDoubleIn(file, n, "demand_tolerance", p.demand_tolerance, 0.0, 1.0);
+        p.demand_tolerance_ha = io::getDoubleIn(file, n, "demand_tolerance_ha", p.demand_tolerance_ha, 0.0, 1e9);
         p.validate = io::getBool(file, n, "validate", p.validate);
         if (n["drivers"]) {
             const auto& l = n["drivers"];
@@ -454,6 +455,7 @@ nlohmann::ordered_json LanduseCaModel::parameters() const {
     j["conversion_overrides"] = ov;
     j["constraints"] = constraintsJson(p.constraints);
     j["demand_tolerance"] = p.demand_tolerance;
+    j["demand_tolerance_ha"] = p.demand_tolerance_ha;
     j["validate"] = p.validate;
     nlohmann::ordered_json d = nlohmann::ordered_json::array();
     for (const auto& u : p.drivers) d.push_back({{"name", u.name}, {"file", u.file}});
@@ -541,6 +543,17 @@ void LanduseCaModel::run(RunState& state) {
 
     const auto conversion = conversionMatrix(cx, earlier, base, "models.landuse_ca");
     const auto weights = neighbourhoodWeights(cx, earlier, base);
+    // gross change: each class may release its observed yearly loss share (1 - P_jj) / interval
+    std::vector<double> release(K, 0.0);
+    {
+        const auto P = transitionMatrix(earlier, base, cx.classes);
+        for (size_t j = 0; j < K; ++j) {
+            // only classes that also gained cells can give some away and grow them back elsewhere
+            bool inflow = false;
+            for (size_t i = 0; i < K; ++i) inflow |= i != j && P[i][j] > 0;
+            release[j] = inflow ? (1.0 - P[j][j]) / std::max(1, interval) : 0.0;
+        }
+    }
     ConstraintSet cons = buildConstraints(study, cx.classes, m_p.constraints);
     M["constraints"] = {{"rules", constraintsJson(m_p.constraints)}, {"areas", cons.summary}};
 
@@ -548,6 +561,7 @@ void LanduseCaModel::run(RunState& state) {
         CaInputs in;
         in.classes = cx.classes;
         in.neighbourhood_weight = weights;
+        in.release_share = release;
         in.suitability = predictSuitability(cx, models, f, start_map);
         in.conversion = conversion;
         in.zones = cons.zones;
@@ -645,12 +659,13 @@ void LanduseCaModel::run(RunState& state) {
                 core::logWarn(kStage, cat(year, ": class ", cx.codes[u.class_index], " placed ",
                                           static_cast<double>(u.placed) * cx.ha_per_cell, " ha of ",
                                           static_cast<double>(u.demanded) * cx.ha_per_cell, " ha (", u.reason, ")"));
-                if (share > m_p.demand_tolerance && failure.empty())
+                const double miss_ha = static_cast<double>(u.not_placed) * cx.ha_per_cell;
+                if (share > m_p.demand_tolerance && miss_ha > m_p.demand_tolerance_ha && failure.empty())
                     failure = cat("models.landuse_ca: demand not met in ", year, " for class ", cx.codes[u.class_index],
                                   ": placed ", static_cast<double>(u.placed) * cx.ha_per_cell, " ha of ",
                                   static_cast<double>(u.demanded) * cx.ha_per_cell, " ha (",
                                   static_cast<double>(u.not_placed) * cx.ha_per_cell, " ha not placed: ", u.reason,
-                                  "; demand_tolerance ", m_p.demand_tolerance, ")");
+                                  "; demand_tolerance ", m_p.demand_tolerance, " and ", m_p.demand_tolerance_ha, " ha)");
             }
         });
         M["years"] = years;
@@ -701,7 +716,6 @@ void LanduseCaModel::run(RunState& state) {
         }
         timings["forward_s"] = t.seconds();
     }
-    (void)K;
     timings["total_s"] = total_t.seconds();
     M["timings"] = timings;
     state.metrics[kName] = M;

@@ -36,6 +36,7 @@ class LanduseCaModel : public Model {
         std::vector<std::tuple<std::string, std::string, double>> conversion_overrides; ///< from, to, weight
         ConstraintOptions constraints;
         double demand_tolerance = 0.05;          ///< share of a year's asked gain that may stay unplaced
+        double demand_tolerance_ha = 1.0;        ///< ... and hectares: fail only when both are exceeded
         bool validate = false;
         std::vector<UserDriver> drivers;
         std::vector<std::string> exclude_drivers;
