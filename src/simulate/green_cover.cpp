@@ -410,8 +410,16 @@ void GreenCoverModel::run(RunState& state) {
                                                : static_cast<double>(cands[std::min(cands.size(), want) - 1].first)}};
         }
         GreenTotals tot_to;
-        ServiceCoverage cov_to;
-        if (!same_map) (void)indicatorsOf(final_map, tot_to, cov_to);
+        if (!same_map) { // totals only: the service coverage of this map is not reported
+            GreenInputs in;
+            in.spec = &spec;
+            in.landuse = &final_map;
+            in.built_up = &built_up;
+            in.population = population ? &*population : nullptr;
+            in.classes = &ct;
+            in.park_values = park_values;
+            tot_to = computeGreenTotals(in);
+        }
         const GreenTotals& before = same_map ? tot_from : tot_to;
         if (allocate) {
             // Candidate cells.

@@ -17,7 +17,7 @@ struct ServiceParams {
     double small_radius_m = 300.0;  ///< radius of parks in [small, large)
     double large_radius_m = 500.0;  ///< radius of parks >= large
     double park_access_m = 50.0;    ///< road nodes this close to a park are its access points
-    double max_access_m = 150.0;    ///< a residential cell reaches road nodes this close (straight leg)
+    double max_access_m = 500.0;    ///< a residential cell reaches road nodes this close (straight leg, counted in the distance)
 };
 
 /// Connected patches (4-neighbour) of park cells.

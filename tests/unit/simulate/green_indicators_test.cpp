@@ -144,15 +144,19 @@ TEST(GreenService, EuclideanCoverageLargePark) {
 // Cell c (c = 1..3) has a node at its centre: 100c - 50 = 50, 150, 250 m <= 500: covered.
 // Cell 4 (x = 450): nearest node x = 350 at 100 m <= max_access 150: 100 + 250 = 350: covered.
 // Cell 5 (x = 550): no node within 150 m: not covered (Euclidean would cover it).
-// -> 4 of 11 cells.
+// -> 4 of 11 cells. With the default max_access_m (500 m, the leg only bounded by the radius):
+// cell 5: 200 + 250 = 450 <= 500 covered; cell 6: 300 + 250 = 550 not -> 5 of 11.
 TEST(GreenService, NetworkCoverageLargePark) {
     RowFixture f;
     ServiceParams P;
+    P.max_access_m = 150.0;
     auto g = graph::RoadGraph::build({{{50, -50}, {350, -50}}}, 1.0, 25.0);
     auto r = computeServiceCoverage(f.sp, f.lu, f.bu, f.ct, {1401}, &g, P);
     EXPECT_EQ(r.method, "network");
     EXPECT_EQ(r.access_nodes, 5); // x = 50, 75, 100, 125, 150
     EXPECT_DOUBLE_EQ(r.covered_m2, 4 * 10000.0);
+    auto d = computeServiceCoverage(f.sp, f.lu, f.bu, f.ct, {1401}, &g, ServiceParams{});
+    EXPECT_DOUBLE_EQ(d.covered_m2, 5 * 10000.0);
 }
 
 // The same park counted as small (large_park_m2 raised to 20,000 m²): radius 300 m.
