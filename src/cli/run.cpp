@@ -27,8 +27,8 @@ int runRun(const RunOptions& opt) {
     ro.out_root = opt.out;
     ro.force = opt.force;
     const scenario::BatchResult res = scenario::runBatch(batch, runs, ro);
-    std::printf("%s\noutputs: %s/\n", scenario::indicatorTable(res).c_str(), res.runs.empty() ? res.dir.c_str()
-                                                                                                : res.runs[0].dir.c_str());
+    const bool ok = !res.runs.empty() && res.runs[0].status != "failed";
+    std::printf("%s\noutputs: %s/\n", scenario::indicatorTable(res).c_str(), ok ? res.runs[0].dir.c_str() : res.dir.c_str());
     for (const auto& r : res.runs)
         if (r.status == "failed") {
             std::fprintf(stderr, "error: %s\n", r.error.c_str());
