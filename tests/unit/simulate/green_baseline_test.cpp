@@ -33,7 +33,7 @@ TEST(GreenBaseline, ShippedStudyReproducesThe2021Figures) {
     green.run(st);
     auto t1 = std::chrono::steady_clock::now();
     const auto& m = st.metrics["models.green_cover"];
-    std::cerr << "green_cover: " << std::chrono::duration<double>(t1 - t0).count() << " s\n" << m.dump(1) << "\n";
+    std::cerr << "green_cover: " << std::chrono::duration<double>(t1 - t0).count() << " s\n";
     EXPECT_NEAR(m["green_space_rate"]["value"].get<double>() * 100.0, 39.5, 0.5);
     EXPECT_NEAR(m["green_cover_rate"]["value"].get<double>() * 100.0, 40.7, 0.5);
     EXPECT_NEAR(m["park_green_m2_per_person"]["value"].get<double>(), 29.2, 0.5);
@@ -46,7 +46,8 @@ TEST(GreenBaseline, ShippedStudyReproducesThe2021Figures) {
     water.run(st);
     t1 = std::chrono::steady_clock::now();
     const auto& w = st.metrics["models.water"];
-    std::cerr << "water: " << std::chrono::duration<double>(t1 - t0).count() << " s\n" << w.dump(1) << "\n";
-    std::cerr << test::readFile(tmp.file("water_balance.csv"));
+    std::cerr << "water: " << std::chrono::duration<double>(t1 - t0).count() << " s\n";
+    EXPECT_GT(w["water_demand_m3_per_year"].get<double>(), 0.0);
+    EXPECT_TRUE(w["flow_converged"].get<bool>());
     EXPECT_TRUE(std::filesystem::exists(tmp.file("water_demand_2021.tif")));
 }
