@@ -59,8 +59,15 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     for (int k = 0; k < K; ++k) {
         deficit[k] = demand[k] >= 0 ? std::max<std::int64_t>(0, demand[k] - count[k]) : 0;
         capacity[k] = demand[k] < 0 ? kUnlimited : std::max<std::int64_t>(0, count[k] - demand[k]);
-        if (demand[k] >= 0 && k < static_cast<int>(in.release_share.size()))
-            capacity[k] += static_cast<std::int64_t>(std::floor(static_cast<double>(count[k]) * in.release_share[k]));
+    }
+    // Gross release: a class may give away a share of its cells beyond its net loss only when it can
+    // grow them back from a class that shrinks on net (or is free) this year.
+    for (int k = 0; k < K && !in.release_share.empty(); ++k) {
+        if (demand[k] < 0 || in.release_share[k] <= 0 || in.suitability[k].values().empty()) continue;
+        bool refill = false;
+        for (int i = 0; i < K && !refill; ++i)
+            refill = i != k && in.conversion[i][k] > 0 && (demand[i] < 0 || count[i] > demand[i]);
+        if (refill) capacity[k] += static_cast<std::int64_t>(std::floor(static_cast<double>(count[k]) * in.release_share[k]));
     }
     std::vector<std::int64_t> gained(K, 0); // cells that turned into the class this year
     std::vector<double> inertia(K, 1.0);
@@ -78,8 +85,10 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     tbb::enumerable_thread_specific<Scratch> scratch;
     std::vector<std::uint8_t> changed(map.size(), 0);
 
-    for (int iter = 0; iter <= opt.max_iterations; ++iter) {
-        const bool final_pass = iter == opt.max_iterations;
+    // max_iterations CA iterations, then up to three final passes in which every allowed cell
+    // competes for every short class (stops when a pass places nothing).
+    for (int iter = 0; iter < opt.max_iterations + 3; ++iter) {
+        const bool final_pass = iter >= opt.max_iterations;
         for (int k = 0; k < K; ++k)
             if (demand[k] >= 0) deficit[k] = std::max<std::int64_t>(0, demand[k] - count[k]);
         std::vector<int> grow; // classes still short of demand and able to grow
@@ -252,6 +261,9 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                 inertia[k] *= 1.0 + static_cast<double>(quota[k] - placed[k]) / static_cast<double>(quota[k]);
         mu *= opt.seed_decay;
         rep.iterations = iter + 1;
+        std::int64_t placed_total = 0;
+        for (auto v : placed) placed_total += v;
+        if (final_pass && placed_total == 0) break;
     }
     rep.after = count;
 

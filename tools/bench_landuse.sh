@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Land-use benchmarks (issue 6): distance raster vs gdal_proximity.py (and GRASS r.grow.distance if
+# installed), 5x5 class counts vs scipy.ndimage (and GRASS r.neighbors), then whole runs of
+# models.landuse_ca on the shipped study (30 m and 10 m) with time and peak memory.
+# Usage: tools/bench_landuse.sh [build-dir] ; env N (grid side, default 10000), REPEAT (default 3),
+# SKIP_RUNS=1 to run only the kernels. Results: $OUT (default out/bench_landuse)/results.jsonl.
+# Not run in CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build/release}
+N=${N:-10000}
+REPEAT=${REPEAT:-3}
+OUT=${OUT:-out/bench_landuse}
+PY=/usr/bin/python3
+mkdir -p "$OUT"
+RES="$OUT/results.jsonl"
+: > "$RES"
+BENCH="$BUILD/bench/landuse_kernels_bench"
+XG="$BUILD/xiongguan"
+[ -x "$BENCH" ] || { echo "build $BENCH first (cmake -DXG_BUILD_BENCHMARKS=ON)" >&2; exit 2; }
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$RES"
+
+[ -f "$OUT/mask_$N.tif" ] || $PY tools/bench_landuse_data.py "$N" "$OUT/mask_$N.tif" "$OUT/classes_$N.tif"
+
+wall() { # wall seconds of a command
+  local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N); awk "BEGIN {print $t1 - $t0}"
+}
+for i in $(seq "$REPEAT"); do
+  o=$("$BENCH" edt "$OUT/mask_$N.tif" "$OUT/edt_ours.tif")
+  echo "{\"kernel\": \"distance\", \"tool\": \"xiongguan\", \"run\": $i, \"result\": $o}" | tee -a "$RES"
+  g=$(wall gdal_proximity.py -q "$OUT/mask_$N.tif" "$OUT/edt_gdal.tif" -values 1 -distunits PIXEL -ot Float32 -co TILED=YES)
+  echo "{\"kernel\": \"distance\", \"tool\": \"gdal_proximity.py\", \"run\": $i, \"total_s\": $g}" | tee -a "$RES"
+done
+echo "{\"kernel\": \"distance\", \"check\": $($PY tools/bench_landuse_scipy.py edt_check "$OUT/mask_$N.tif" "$OUT/edt_ours.tif" "$OUT/edt_gdal.tif")}" | tee -a "$RES"
+if command -v grass > /dev/null; then
+  for i in $(seq "$REPEAT"); do
+    g=$(wall grass --tmp-location "$OUT/mask_$N.tif" --exec sh -c "r.in.gdal -o input=$OUT/mask_$N.tif output=m --q && r.null map=m setnull=0 && r.grow.distance input=m distance=d metric=euclidean --q")
+    echo "{\"kernel\": \"distance\", \"tool\": \"grass r.grow.distance (incl. import)\", \"run\": $i, \"total_s\": $g}" | tee -a "$RES"
+  done
+else
+  echo '{"kernel": "distance", "tool": "grass", "note": "GRASS not installed"}' | tee -a "$RES"
+fi
+for i in $(seq "$REPEAT"); do
+  o=$("$BENCH" nbhd "$OUT/classes_$N.tif" 2)
+  echo "{\"kernel\": \"neighbourhood5x5\", \"tool\": \"xiongguan\", \"run\": $i, \"result\": $o}" | tee -a "$RES"
+  s=$($PY tools/bench_landuse_scipy.py nbhd "$OUT/classes_$N.tif" 2)
+  echo "{\"kernel\": \"neighbourhood5x5\", \"tool\": \"scipy.ndimage.convolve\", \"run\": $i, \"result\": $s}" | tee -a "$RES"
+done
+
+[ "${SKIP_RUNS:-0}" = 1 ] && exit 0
+# Whole runs on the shipped study: 30 m (15 annual steps 2021 -> 2036) and 10 m (5 steps, 2021 -> 2026).
+STUDY=$(realpath data/jiayuguan/study.yaml)
+cat > "$OUT/trend_growth_2036.yaml" <<YAML
+name: trend_growth_2036
+study: $STUDY
+period: {from: 2021, to: 2036}
+models:
+  - {type: models.landuse_ca, demand: markov, demand_tolerance: 1.0,
+     constraints: {ecological_redline: forbid, basic_farmland: forbid, development_boundary: {weight: 0.5}, great_wall_protection: forbid}}
+YAML
+for i in $(seq "$REPEAT"); do
+  /usr/bin/time -v "$XG" -l info simulate "$OUT/trend_growth_2036.yaml" -o "$OUT/run30" --cell-size 30 --seed "$i" \
+      > "$OUT/run30_$i.json" 2> "$OUT/run30_$i.err" || true
+  $PY - "$OUT/run30_$i.json" "$OUT/run30_$i.err" "$i" <<'PYEOF' | tee -a "$RES"
+import json, re, sys
+j = json.load(open(sys.argv[1])); err = open(sys.argv[2]).read()
+years = [float(x) for x in re.findall(r"year \d+: \d+ iterations, ([0-9.]+) s", err)]
+wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", err).group(1)
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1))
+t = j["metrics"]["models.landuse_ca"].get("timings", {})
+print(json.dumps({"run": "jiayuguan_30m_15_steps", "seed": int(sys.argv[3]), "cells": j["grid"]["cols"] * j["grid"]["rows"],
+                  "ca_s": sum(years), "years": len(years), "wall": wall, "peak_rss_mb": rss / 1024, "timings": t}))
+PYEOF
+done
+sed -e 's/trend_growth_2036/trend_growth_2026_10m/' -e 's/to: 2036/to: 2026/' "$OUT/trend_growth_2036.yaml" > "$OUT/trend_growth_2026_10m.yaml"
+/usr/bin/time -v "$XG" -l info simulate "$OUT/trend_growth_2026_10m.yaml" -o "$OUT/run10" --seed 1 \
+    > "$OUT/run10.json" 2> "$OUT/run10.err" || true
+grep -E "Elapsed|Maximum resident|year 20" "$OUT/run10.err" | sed 's/^/run10: /' | tee -a "$RES"
