@@ -120,9 +120,44 @@ std::string htmlEscape(const std::string& s) {
     return out;
 }
 
+namespace {
+std::string quicklookOf(GDALDatasetH src, int max_px);
+} // namespace
+
 std::string quicklookBase64(const std::string& tif_path, int max_px) {
     GDALDatasetH src = GDALOpen(tif_path.c_str(), GA_ReadOnly);
     if (!src) return "";
+    std::string r = quicklookOf(src, max_px);
+    GDALClose(src);
+    return r;
+}
+
+std::string quicklookBase64(const raster::ClassGrid& grid, const raster::ClassTable& classes, int max_px) {
+    GDALDriverH mem = GDALGetDriverByName("MEM");
+    if (!mem || grid.size() == 0) return "";
+    GDALDatasetH ds = GDALCreate(mem, "", grid.cols(), grid.rows(), 1, GDT_UInt16, nullptr);
+    if (!ds) return "";
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    std::string r;
+    if (GDALRasterIO(b, GF_Write, 0, 0, grid.cols(), grid.rows(), const_cast<std::uint16_t*>(grid.data()), grid.cols(),
+                     grid.rows(), GDT_UInt16, 0, 0) == CE_None) {
+        GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
+        GDALColorEntry none{255, 255, 255, 0};
+        for (int v = 0; v <= classes.maxValue(); ++v) GDALSetColorEntry(ct, v, &none);
+        for (const auto& c : classes.rows()) {
+            GDALColorEntry e{c.rgb[0], c.rgb[1], c.rgb[2], 255};
+            GDALSetColorEntry(ct, c.value, &e);
+        }
+        GDALSetRasterColorTable(b, ct);
+        GDALDestroyColorTable(ct);
+        r = quicklookOf(ds, max_px);
+    }
+    GDALClose(ds);
+    return r;
+}
+
+namespace {
+std::string quicklookOf(GDALDatasetH src, int max_px) {
     const int w = GDALGetRasterXSize(src), h = GDALGetRasterYSize(src);
     GDALRasterBandH band = GDALGetRasterBand(src, 1);
     const bool palette = band && GDALGetRasterColorTable(band) != nullptr;
@@ -151,10 +186,7 @@ std::string quicklookBase64(const std::string& tif_path, int max_px) {
         mm[0] = GDALGetRasterMinimum(band, &ok_min);
         mm[1] = GDALGetRasterMaximum(band, &ok_max);
         if (!ok_min || !ok_max) {
-            if (GDALComputeRasterMinMax(band, TRUE, mm) != CE_None) {
-                GDALClose(src);
-                return "";
-            }
+            if (GDALComputeRasterMinMax(band, TRUE, mm) != CE_None) return "";
         }
         args.AddString("-ot");
         args.AddString("Byte");
@@ -181,9 +213,9 @@ std::string quicklookBase64(const std::string& tif_path, int max_px) {
     }
     VSIUnlink(mem.c_str());
     VSIUnlink((mem + ".aux.xml").c_str());
-    GDALClose(src);
     return result;
 }
+} // namespace
 
 void writeRunReport(const std::string& path, const nlohmann::ordered_json& run, const nlohmann::ordered_json& metrics,
                     const std::vector<std::string>& files, const std::vector<Quicklook>& quicklooks) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "raster/classes.hpp"
+#include "raster/grid.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -17,6 +20,10 @@ std::string htmlEscape(const std::string& s);
 /// a colour table are expanded to RGB, others are stretched to grey between their min and max.
 /// Returns the PNG bytes base64-encoded, or "" when GDAL cannot make one (never throws).
 std::string quicklookBase64(const std::string& tif_path, int max_px = 640);
+
+/// A PNG preview of an in-memory class map (colours from the class table, nearest sampling,
+/// longest side `max_px`), base64-encoded; "" when GDAL cannot make one (never throws).
+std::string quicklookBase64(const raster::ClassGrid& grid, const raster::ClassTable& classes, int max_px = 640);
 
 /// One picture of a report.
 struct Quicklook {

@@ -349,6 +349,12 @@ RunResult runOne(const RunSpec& spec, RunContext& ctx) {
                 if (!png.empty()) looks.push_back({rel, std::move(png)});
             }
         }
+        // The final land-use map, when no GeoTIFF of it was written.
+        if (sc.quicklooks && !fs::exists(tmp_dir + "/landuse_" + std::to_string(final_year) + ".tif")) {
+            std::string png = report::quicklookBase64(final_map, study->classes);
+            if (!png.empty())
+                looks.insert(looks.begin(), {"land use " + std::to_string(final_year) + " (final map)", std::move(png)});
+        }
         std::vector<std::string> files = filesUnder(tmp_dir);
         files.push_back("report.html");
         files.push_back("manifest.json");
