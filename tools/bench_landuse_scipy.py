@@ -9,7 +9,11 @@ from osgeo import gdal
 from scipy import ndimage
 
 def read(p):
-    return gdal.Open(p).GetRasterBand(1).ReadAsArray()
+    # ReadRaster + frombuffer rather than ReadAsArray: the latter crashes when the numpy on the path
+    # is not the one python3-gdal was built against.
+    b = gdal.Open(p).GetRasterBand(1)
+    dt = {gdal.GDT_Byte: np.uint8, gdal.GDT_UInt16: np.uint16, gdal.GDT_Float32: np.float32}[b.DataType]
+    return np.frombuffer(b.ReadRaster(), dtype=dt).reshape(b.YSize, b.XSize)
 
 if sys.argv[1] == "edt_check":
     mask = read(sys.argv[2])
