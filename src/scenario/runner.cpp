@@ -434,6 +434,8 @@ RunResult runOne(const RunSpec& spec, RunContext& ctx) {
 
 void writeSummaries(const BatchResult& res) {
     // Columns: fixed ones, then every flattened metric key (union, first-seen order over runs).
+    // The CSV says complete / failed (a skipped run is complete): it describes results, so a
+    // resumed batch and a fresh one give the same file; summary.json says done / skipped.
     std::vector<std::string> keys;
     std::set<std::string> seen;
     std::vector<std::map<std::string, std::string>> values(res.runs.size());
@@ -448,7 +450,8 @@ void writeSummaries(const BatchResult& res) {
     json runs = json::array();
     for (size_t i = 0; i < res.runs.size(); ++i) {
         const auto& r = res.runs[i];
-        csv += report::csvField(r.id) + "," + report::csvField(r.scenario) + "," + std::to_string(r.seed) + "," + r.status + "," +
+        csv += report::csvField(r.id) + "," + report::csvField(r.scenario) + "," + std::to_string(r.seed) + "," +
+               (r.status == "failed" ? "failed" : "complete") + "," +
                report::csvField(r.error);
         for (const auto& k : keys) {
             auto it = values[i].find(k);

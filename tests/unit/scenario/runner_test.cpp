@@ -133,13 +133,15 @@ TEST_F(Runner, ResumesSkippingCompleteRuns) {
     ASSERT_EQ(first.runs.size(), 4u);
     EXPECT_EQ(first.failed(), 0);
     const auto hash_before = readJson(dir.file("out/resume/plain/manifest.json"))["spec_hash"];
+    const std::string csv_first = test::readFile(dir.file("out/resume/summary.csv"));
 
     // A second run does nothing.
     test::fakeRuns() = 0;
     const auto second = run(b, dir.file("out"));
     EXPECT_EQ(second.skipped(), 4);
     EXPECT_EQ(test::fakeRuns().load(), 0);
-    // Skipped runs still report their metrics.
+    // Skipped runs still report their metrics; summary.csv is the same as after the fresh run.
+    EXPECT_EQ(test::readFile(dir.file("out/resume/summary.csv")), csv_first);
     EXPECT_TRUE(byId(second, "green__conversion_share-0.2").metrics.contains("models.fake_green"));
 
     // Simulate a killed batch: one run folder gone, one run left as a temporary folder, one
@@ -199,6 +201,8 @@ TEST_F(Runner, FailedRunDoesNotStopOthers) {
     const std::string csv = test::readFile(dir.file("out/mixed/summary.csv"));
     EXPECT_NE(csv.find("broken,broken,"), std::string::npos);
     EXPECT_NE(csv.find(",failed,models.fake_green: asked to fail"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("green,green,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",complete,"), std::string::npos) << csv;
     const auto table = scenario::indicatorTable(res);
     EXPECT_NE(table.find("error: models.fake_green: asked to fail"), std::string::npos) << table;
     // An unknown model type fails its run with the entry's file:line.
