@@ -51,6 +51,12 @@ int runInfo(const InfoOptions& opt) {
         j[d.kind == "raster" ? "cells" : "features"] = d.count;
         j["crs"] = d.crs;
         j["extent"] = {d.minx, d.miny, d.maxx, d.maxy};
+        // A land-use year given both as a raster and as polygons: the raster is used; list the
+        // polygons too so that every file of the study shows up.
+        if (!spec.file.empty() && !spec.polygons.empty()) {
+            io::DatasetSummary p = io::describeDataset(spec.polygons, spec.layer);
+            j["polygons"] = {{"file", spec.polygons}, {"features", p.count}, {"crs", p.crs}};
+        }
         return j;
     };
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();

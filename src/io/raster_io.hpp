@@ -17,7 +17,8 @@ Resample parseResample(const std::string& s, const std::string& context);
 /// Reads band 1 of a raster onto `grid`. When the file's CRS or grid differs from `grid`, throws
 /// InputError naming the file, its CRS/grid and the expected one, unless `resample` says how to
 /// warp it (GDALWarp into memory). Cells outside the file or equal to its nodata get `nodata`.
-/// \throws IoError when the file cannot be opened or read (e.g. a truncated GeoTIFF).
+/// \throws IoError when the file cannot be opened or read (e.g. a truncated GeoTIFF, whether cut in
+/// its pixel data or in its tags).
 raster::Grid<float> readFloatRaster(const std::string& path, const raster::GridSpec& grid, Resample resample,
                                     float nodata = -9999.0f);
 

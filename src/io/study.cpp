@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
 
 namespace xiongguan::io {
 
@@ -24,13 +23,18 @@ std::string resolve(const std::string& dir, const std::string& file) {
 }
 
 std::array<std::uint8_t, 3> parseColour(const std::string& file, const YAML::Node& n, const std::string& s) {
-    static const std::regex re("^#([0-9a-fA-F]{6})$");
-    std::smatch m;
-    if (!std::regex_match(s, m, re))
-        throw ConfigError(where(file, n) + ": colour '" + s + "' must look like '#rrggbb'");
-    unsigned v = static_cast<unsigned>(std::stoul(m[1].str(), nullptr, 16));
-    return {static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>((v >> 8) & 255),
-            static_cast<std::uint8_t>(v & 255)};
+    // "#rrggbb" by hand: std::regex here makes GCC 12 warn (maybe-uninitialized) under ASan.
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    bool ok = s.size() == 7 && s[0] == '#';
+    for (size_t i = 1; ok && i < 7; ++i) ok = hex(s[i]) >= 0;
+    if (!ok) throw ConfigError(where(file, n) + ": colour '" + s + "' must look like '#rrggbb'");
+    auto byte = [&](size_t i) { return static_cast<std::uint8_t>(hex(s[i]) * 16 + hex(s[i + 1])); };
+    return {byte(1), byte(3), byte(5)};
 }
 
 LayerSpec parseLayer(const std::string& file, const std::string& dir, const std::string& role, const YAML::Node& n,

@@ -15,7 +15,10 @@ namespace xiongguan::io {
 struct VectorSource {
     std::string path;      ///< any file OGR opens
     std::string layer;     ///< layer name inside a multi-layer file ("" = first layer)
-    std::string encoding;  ///< source attribute encoding, e.g. "CP936" ("" = auto: .cpg, LDID, or detect)
+    /// Source attribute encoding of a shapefile, e.g. "CP936". "" = auto: the .cpg if present; else
+    /// the DBF language driver id when it names a code page; else (LDID 0 or 0x57 "ANSI") valid
+    /// UTF-8 is kept and anything else is decoded as GBK/CP936 (values and field names).
+    std::string encoding;
     std::string crs;       ///< override of the source CRS, e.g. "EPSG:4326" ("" = from the file)
     std::string role;      ///< study role, for messages
 };

@@ -6,7 +6,7 @@ find_program(XG_GDAL_TRANSLATE gdal_translate)
 if(NOT XG_OGR2OGR OR NOT XG_GDAL_TRANSLATE)
   message(WARNING "foundation e2e tests need ogr2ogr and gdal_translate (Debian package gdal-bin): skipped")
 else()
-  set(_fnd_cases info_table info_json validate_ok wrong_crs wrong_grid wrong_grid_resampled invalid_polygon
+  set(_fnd_cases info_table info_json info_threads validate_ok wrong_crs wrong_grid wrong_grid_resampled invalid_polygon
       invalid_polygon_repair missing_prj missing_dbf truncated_tif unknown_code_raster unknown_code_polygon
       unknown_key missing_study)
   foreach(_case ${_fnd_cases})

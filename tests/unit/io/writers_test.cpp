@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <unistd.h>
 
 using namespace xiongguan;
 namespace fs = std::filesystem;
@@ -343,6 +344,23 @@ TEST(WriteVector, FailingWritesThrowIoErrorAndLeaveNothing) {
     EXPECT_THROW(io::writeVectorLayer(dir.file("v.xyz"), "v", crs, io::GeomKind::Polygon, outFields(), outFeatures()),
                  IoError);
     EXPECT_EQ(test::listFiles(dir.path()), std::vector<std::string>{});
+}
+
+TEST(Writers, ReadOnlyFolderThrowsIoErrorAndLeavesNothing) {
+    if (::geteuid() == 0) GTEST_SKIP() << "root writes into read-only folders; covered by the missing-folder tests";
+    test::TempDir dir;
+    const std::string ro = dir.file("ro");
+    fs::create_directory(ro);
+    fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
+    const auto spec = test::grid4542(20, 20, kX0, kY0);
+    EXPECT_THROW(io::writeGeoTiff(ro + "/w.tif", raster::Grid<float>(20, 20, 1.0f), spec, {}), IoError);
+    for (const char* name : {"/v.shp", "/v.gpkg"})
+        EXPECT_THROW(io::writeVectorLayer(ro + name, "v", io::crsToWkt("EPSG:4542", "t"), io::GeomKind::Polygon,
+                                          outFields(), outFeatures()),
+                     IoError)
+            << name;
+    EXPECT_EQ(test::listFiles(ro), std::vector<std::string>{});
+    fs::permissions(ro, fs::perms::owner_all);
 }
 
 TEST(WriteVector, FieldsDocMatchesTheMappingTable) {
