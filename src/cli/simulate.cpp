@@ -28,25 +28,10 @@ struct SimulateOptions {
     double cell_size_m = 0.0;
 };
 
-// Brings the study onto a coarser (or finer) grid with the same origin: land-use maps by mode,
-// the DEM bilinear, population by average. Vectors are rasterized on the new grid anyway.
-void regrid(io::StudyArea& study, double cell_size_m) {
-    auto& g = study.grid;
-    const double w = g.cols * g.cell_size_m, h = g.rows * g.cell_size_m;
-    g.cols = static_cast<int>(std::ceil(w / cell_size_m - 1e-9));
-    g.rows = static_cast<int>(std::ceil(h / cell_size_m - 1e-9));
-    g.cell_size_m = cell_size_m;
-    for (auto& [year, spec] : study.landuse)
-        if (spec.resample == io::Resample::Refuse) spec.resample = io::Resample::Mode;
-    for (auto& [role, spec] : study.layers)
-        if (spec.resample == io::Resample::Refuse)
-            spec.resample = role == "population" ? io::Resample::Average : io::Resample::Bilinear;
-}
-
 int runSimulate(const SimulateOptions& opt) {
     const scenario::Scenario sc = scenario::loadScenario(opt.scenario);
     io::StudyArea study = io::loadStudy(sc.study);
-    if (opt.cell_size_m > 0) regrid(study, opt.cell_size_m);
+    if (opt.cell_size_m > 0) simulate::regridStudy(study, opt.cell_size_m);
 
     simulate::RunState state;
     state.study = &study;

@@ -106,6 +106,11 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                                                                     static_cast<double>(deficit[k]) * opt.growth_share))));
         const std::uint64_t s_pick = streamOf(year, iter, 1), s_rank = streamOf(year, iter, 2),
                             s_seed = streamOf(year, iter, 3);
+        // counterHash(seed, stream, cell) = mix64(key(stream) ^ cell): the keys once per iteration
+        const std::uint64_t key_pick = core::mix64(opt.seed ^ core::mix64(s_pick)),
+                            key_rank = core::mix64(opt.seed ^ core::mix64(s_rank)),
+                            key_seed = core::mix64(opt.seed ^ core::mix64(s_seed));
+        auto u01 = [](std::uint64_t h) { return static_cast<double>(h >> 11) * 0x1.0p-53; };
 
         // Per releasing class j: the growing classes it may convert to (conversion > 0).
         std::vector<std::vector<int>> allowed(K);
@@ -131,9 +136,10 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                 hist.fill(0);
                 auto addCol = [&](int gc, int delta) {
                     if (gc < 0 || gc >= cols) return;
-                    for (int rr = r0; rr <= r1; ++rr)
-                        hist[nb_index[map[static_cast<size_t>(rr) * cols + gc]]] =
-                            static_cast<std::uint16_t>(hist[nb_index[map[static_cast<size_t>(rr) * cols + gc]]] + delta);
+                    for (int rr = r0; rr <= r1; ++rr) {
+                        auto& h = hist[nb_index[map[static_cast<size_t>(rr) * cols + gc]]];
+                        h = static_cast<std::uint16_t>(h + delta);
+                    }
                 };
                 for (int gc = w.col0 - R; gc < w.col0 + R; ++gc) addCol(gc, 1);
                 for (int c = 0; c < w.cols; ++c) {
@@ -144,7 +150,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                     if (j >= 0 && !allowed[j].empty()) {
                         const unsigned z = use_zones ? in.zones[cell] : 0u;
                         // one counter hash per cell; per-class seed numbers are cheap re-mixes of it
-                        const std::uint64_t h_seed = core::counterHash(opt.seed, s_seed, cell);
+                        const std::uint64_t h_seed = core::mix64(key_seed ^ cell);
                         double total = 0;
                         for (int g : allowed[j]) {
                             const int k = grow[g];
@@ -183,7 +189,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                                         out.push_back({static_cast<float>(s.op[g]), static_cast<std::uint32_t>(grow[g]), cell});
                             } else {
                                 // roulette between the classes
-                                double u = core::uniform01(opt.seed, s_pick, cell) * total;
+                                double u = u01(core::mix64(key_pick ^ cell)) * total;
                                 int pick = -1;
                                 for (int g : allowed[j]) {
                                     if (s.op[g] <= 0) continue;
@@ -193,7 +199,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                                 }
                                 const double noise =
                                     opt.randomness > 0
-                                        ? std::pow(core::uniform01(opt.seed, s_rank, cell) + 1e-12, opt.randomness)
+                                        ? std::pow(u01(core::mix64(key_rank ^ cell)) + 1e-12, opt.randomness)
                                         : 1.0;
                                 out.push_back({static_cast<float>(s.op[pick] * noise),
                                                static_cast<std::uint32_t>(grow[pick]), cell});

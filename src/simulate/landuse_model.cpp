@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <set>
 
 namespace xiongguan::simulate {
@@ -39,7 +40,7 @@ const std::set<std::string> kKeys = {
     "seed", "demand", "targets", "suitability", "trees", "max_depth", "min_leaf", "samples_per_class",
     "holdout_share", "l2", "neighbourhood_radius", "neighbourhood_weights", "conversion", "conversion_overrides",
     "constraints", "demand_tolerance", "demand_tolerance_ha", "validate", "drivers", "exclude_drivers", "write_patches", "iterations",
-    "growth_share", "seed_threshold", "seed_decay", "probability_floor", "randomness", "tile"};
+    "growth_share", "seed_threshold", "seed_decay", "probability_floor", "randomness", "tile", "cell_size_m"};
 
 std::string oneOf(const std::string& file, const YAML::Node& n, const std::string& key, const std::string& def,
                   const std::vector<std::string>& allowed) {
@@ -328,6 +329,52 @@ void writeClassTif(const io::StudyArea& study, const std::string& path, const ra
 
 } // namespace
 
+// Mode of each factor×factor block of `fine` (0 = nodata, ignored; a block of nodata only stays 0;
+// ties go to the value met first in row-major order inside the block). Blocks at the right and
+// bottom edges use the cells that exist. Output cols×rows.
+raster::ClassGrid modeAggregate(const raster::ClassGrid& fine, int factor, int cols, int rows) {
+    raster::ClassGrid out(cols, rows, 0);
+    const int fc = fine.cols(), fr = fine.rows();
+    tbb::parallel_for(0, rows, [&](int r) {
+        std::vector<std::pair<std::uint16_t, int>> seen;
+        seen.reserve(static_cast<size_t>(factor) * factor);
+        for (int c = 0; c < cols; ++c) {
+            seen.clear();
+            for (int y = r * factor; y < std::min(fr, (r + 1) * factor); ++y)
+                for (int x = c * factor; x < std::min(fc, (c + 1) * factor); ++x) {
+                    const std::uint16_t v = fine[static_cast<size_t>(y) * fc + x];
+                    if (v == 0) continue;
+                    auto it = std::find_if(seen.begin(), seen.end(), [v](const auto& e) { return e.first == v; });
+                    if (it == seen.end()) seen.emplace_back(v, 1);
+                    else ++it->second;
+                }
+            std::uint16_t best = 0;
+            int best_n = 0;
+            for (const auto& [v, n] : seen)
+                if (n > best_n) {
+                    best = v;
+                    best_n = n;
+                }
+            out[static_cast<size_t>(r) * cols + c] = best;
+        }
+    });
+    return out;
+}
+
+void regridStudy(io::StudyArea& study, double cell_size_m) {
+    if (!(cell_size_m > 0)) throw ConfigError(cat("regrid: cell size must be > 0 m, got '", cell_size_m, "'"));
+    auto& g = study.grid;
+    const double w = g.cols * g.cell_size_m, h = g.rows * g.cell_size_m;
+    g.cols = static_cast<int>(std::ceil(w / cell_size_m - 1e-9));
+    g.rows = static_cast<int>(std::ceil(h / cell_size_m - 1e-9));
+    g.cell_size_m = cell_size_m;
+    for (auto& [year, spec] : study.landuse)
+        if (spec.resample == io::Resample::Refuse) spec.resample = io::Resample::Mode;
+    for (auto& [role, spec] : study.layers)
+        if (spec.resample == io::Resample::Refuse)
+            spec.resample = role == "population" ? io::Resample::Average : io::Resample::Bilinear;
+}
+
 void LanduseCaModel::configure(const YAML::Node& n, const std::string& file) {
     Params p;
     if (n && !n.IsNull()) {
@@ -426,6 +473,8 @@ void LanduseCaModel::configure(const YAML::Node& n, const std::string& file) {
         p.ca.probability_floor = io::getDoubleIn(file, n, "probability_floor", p.ca.probability_floor, 0.0, 1.0);
         p.ca.randomness = io::getDoubleIn(file, n, "randomness", p.ca.randomness, 0.0, 5.0);
         p.ca.tile = intIn(file, n, "tile", p.ca.tile, 16, 4096);
+        if (n["cell_size_m"] && !n["cell_size_m"].IsNull())
+            p.cell_size_m = io::getDoubleIn(file, n, "cell_size_m", 0.0, 0.0, 100000.0);
     }
     m_p = p;
 }
@@ -469,13 +518,23 @@ nlohmann::ordered_json LanduseCaModel::parameters() const {
     j["probability_floor"] = p.ca.probability_floor;
     j["randomness"] = p.ca.randomness;
     j["tile"] = p.ca.tile;
+    j["cell_size_m"] = p.cell_size_m > 0 ? nlohmann::ordered_json(p.cell_size_m) : nlohmann::ordered_json("study grid");
     return j;
 }
 
 void LanduseCaModel::run(RunState& state) {
     if (!state.study) throw InputError("models.landuse_ca: the run has no study area");
-    const io::StudyArea& study = *state.study;
     core::Timer total_t;
+    // The model's own grid: the study grid, or a coarser one with the same origin (cell_size_m).
+    std::optional<io::StudyArea> regridded;
+    // A cell_size_m not coarser than the study grid (e.g. the study already resampled with
+    // `simulate --cell-size`) runs on the study grid: the model never refines a grid.
+    if (m_p.cell_size_m > state.study->grid.cell_size_m + 1e-9) {
+        regridded = *state.study;
+        regridStudy(*regridded, m_p.cell_size_m);
+    }
+    const bool on_study_grid = !regridded;
+    const io::StudyArea& study = regridded ? *regridded : *state.study;
     const int from_year = state.year_from, to_year = state.year_to;
     // The two observed maps: the one at period.from and the latest observed one before it.
     const auto observed = study.landuseYears();
@@ -487,8 +546,27 @@ void LanduseCaModel::run(RunState& state) {
     if (earlier_year < 0)
         throw InputError(cat("models.landuse_ca: needs an observed land-use map before ", from_year,
                              " to learn the change from (the study has ", observed.size(), " land-use year(s))"));
-    const raster::ClassGrid base = state.landuse.at(from_year);
-    const raster::ClassGrid earlier = state.landuse.at(earlier_year);
+    // On another grid the maps are read again from the study's files, resampled by mode.
+    auto mapOf = [&](int year) {
+        if (on_study_grid) return state.landuse.at(year);
+        // a whole multiple of the study cell size: block mode of the run's study-grid map (fast;
+        // same rule as GDAL's mode resampling on aligned blocks), else GDAL mode from the file
+        const auto& sg = state.study->grid;
+        const double ratio = study.grid.cell_size_m / sg.cell_size_m;
+        const int factor = static_cast<int>(std::lround(ratio));
+        const auto it = state.landuse.find(year);
+        if (std::abs(ratio - factor) < 1e-9 && it != state.landuse.end() && it->second.cols() == sg.cols &&
+            it->second.rows() == sg.rows && study.landuse.count(year))
+            return modeAggregate(it->second, factor, study.grid.cols, study.grid.rows);
+        if (!study.landuse.count(year))
+            throw InputError(cat("models.landuse_ca: cell_size_m ", m_p.cell_size_m, " needs the observed land-use map of ",
+                                 year, " in the study file (the run's map of that year is not an observed one)"));
+        return io::loadLanduse(study, year);
+    };
+    core::Timer t_load;
+    const raster::ClassGrid base = mapOf(from_year);
+    const raster::ClassGrid earlier = mapOf(earlier_year);
+    const double regrid_s = t_load.seconds();
     const int interval = from_year - earlier_year;
 
     Context cx{study, m_p, m_p.seed ? *m_p.seed : state.seed, {}, {}, std::vector<int>(65536, -1),
@@ -504,6 +582,15 @@ void LanduseCaModel::run(RunState& state) {
 
     nlohmann::ordered_json M;
     M["seed"] = cx.seed;
+    M["grid"] = {{"cols", study.grid.cols},
+                 {"rows", study.grid.rows},
+                 {"cell_size_m", study.grid.cell_size_m},
+                 {"on_study_grid", on_study_grid},
+                 {"note", on_study_grid ? "simulated maps are the run's land use for later models and checks"
+                                        : cat("simulated maps are on the model's ", study.grid.cell_size_m,
+                                              " m grid: written as files, compliance computed on that grid; the run's "
+                                              "land use (later models, the runner's checks) stays the observed ",
+                                              from_year, " map")}};
     M["calibration"] = {{"from", earlier_year}, {"to", from_year}};
 
     // ---- drivers
@@ -569,6 +656,7 @@ void LanduseCaModel::run(RunState& state) {
         return in;
     };
     nlohmann::ordered_json timings;
+    if (!on_study_grid) timings["regrid_s"] = regrid_s;
     timings["drivers_s"] = drivers_s;
     timings["training_s"] = train_s;
 
@@ -643,7 +731,7 @@ void LanduseCaModel::run(RunState& state) {
             for (size_t c = 0; c < map.size(); ++c)
                 if (map[c] != last[c] && change_year[c] == 0) change_year[c] = static_cast<std::uint8_t>(std::min(255, year - from_year));
             last = map;
-            state.landuse[year] = map;
+            if (on_study_grid) state.landuse[year] = map; // a map on another grid must not reach later models
             const std::string fn = cat("landuse_", year, ".tif");
             writeClassTif(study, (fs::path(state.out_dir) / fn).string(), map, cat("simulated land use ", year));
             state.files.push_back(fn);

@@ -3,6 +3,7 @@
 #include "simulate/landuse_ca.hpp"
 #include "simulate/landuse_constraints.hpp"
 #include "simulate/landuse_drivers.hpp"
+#include "io/study.hpp"
 #include "simulate/model.hpp"
 
 #include <map>
@@ -11,6 +12,17 @@
 #include <vector>
 
 namespace xiongguan::simulate {
+
+/// Brings `study` onto a grid of `cell_size_m` metres with the same origin (extent rounded up to
+/// whole cells): land-use maps and rasters whose resampling is `refuse` get mode (land use),
+/// average (population) or bilinear (others); vectors are rasterized on the new grid anyway.
+/// \throws ConfigError if `cell_size_m` is not positive.
+void regridStudy(io::StudyArea& study, double cell_size_m);
+
+/// Mode of each factor×factor block of `fine` onto a cols×rows grid with the same origin (0 =
+/// nodata, ignored; a block of nodata only stays 0; ties go to the value met first in row-major
+/// order inside the block; edge blocks use the cells that exist).
+raster::ClassGrid modeAggregate(const raster::ClassGrid& fine, int factor, int cols, int rows);
 
 /// `models.landuse_ca`: land-use change in yearly steps, PLUS style (see docs/LANDUSE.md).
 class LanduseCaModel : public Model {
@@ -41,6 +53,10 @@ class LanduseCaModel : public Model {
         std::vector<UserDriver> drivers;
         std::vector<std::string> exclude_drivers;
         bool write_patches = true;
+        /// Cell size of the model's own grid in m (same origin as the study grid, land use resampled
+        /// by mode); 0 = the study grid. Maps on another grid stay in the model's outputs and metrics
+        /// and are not handed to later models (RunState::landuse keeps study-grid maps only).
+        double cell_size_m = 0.0;
         CaOptions ca;
     };
 

@@ -2,6 +2,7 @@
 #include "simulate/landuse_ca.hpp"
 #include "simulate/landuse_constraints.hpp"
 #include "simulate/landuse_demand.hpp"
+#include "simulate/landuse_model.hpp"
 
 #include "core/random.hpp"
 #include "support/support.hpp"
@@ -160,4 +161,26 @@ TEST(LanduseCa, SameAtOneAndManyThreads) {
     // a different seed gives a different map
     o.seed = 18;
     EXPECT_FALSE(runAt(2) == a);
+}
+
+// cell_size_m: the observed maps are aggregated by block mode (hand-checked 5x4 -> 3x2 with factor 2:
+// edge blocks use the cells that exist, nodata 0 is ignored, ties go to the first value met).
+TEST(LanduseGrid, ModeAggregateByHand) {
+    // row-major 5 cols x 4 rows
+    const std::vector<std::uint16_t> v = {
+        1, 1, 2, 3, 4,   //
+        2, 1, 3, 2, 4,   //
+        0, 0, 5, 6, 0,   //
+        0, 7, 6, 5, 0};
+    raster::ClassGrid fine(5, 4, 0);
+    for (size_t i = 0; i < v.size(); ++i) fine[i] = v[i];
+    const raster::ClassGrid g = modeAggregate(fine, 2, 3, 2);
+    ASSERT_EQ(g.cols(), 3);
+    ASSERT_EQ(g.rows(), 2);
+    EXPECT_EQ(g[0], 1); // {1,1,2,1}: 1 three times
+    EXPECT_EQ(g[1], 2); // {2,3,3,2}: tie 2/3, 2 met first
+    EXPECT_EQ(g[2], 4); // edge block {4,4}
+    EXPECT_EQ(g[3], 7); // {0,0,0,7}: nodata ignored
+    EXPECT_EQ(g[4], 5); // {5,6,6,5}: tie, 5 first
+    EXPECT_EQ(g[5], 0); // {0,0}: nodata only
 }
