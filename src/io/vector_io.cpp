@@ -178,6 +178,14 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
         feat.values.resize(static_cast<size_t>(nfields));
         for (int i = 0; i < nfields; ++i) {
             if (!OGR_F_IsFieldSetAndNotNull(f, i)) continue;
+            if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)) == OFTReal) {
+                // Round-trip exact text (OGR's own string form keeps 15 digits, so 1/3 would come
+                // back just under one third and flip a threshold comparison).
+                char buf[40];
+                std::snprintf(buf, sizeof buf, "%.17g", OGR_F_GetFieldAsDouble(f, i));
+                feat.values[static_cast<size_t>(i)] = std::string(buf);
+                continue;
+            }
             std::string v = OGR_F_GetFieldAsString(f, i);
             feat.values[static_cast<size_t>(i)] = detect_gbk ? gbkToUtf8IfNeeded(std::move(v)) : std::move(v);
         }
