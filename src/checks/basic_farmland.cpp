@@ -15,7 +15,8 @@ RuleResult BasicFarmlandCheck::run(ReviewContext& ctx) const {
 
     res.rows = reviewEachParcel(ctx, kName, [&](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
                                                  Scratch& s, RuleRow& row) {
-        Overlap o = farm.overlap(g, p.area_m2, env, s, true);
+        // The conflict geometry is only written for non-farm uses.
+        Overlap o = farm.overlap(g, p.area_m2, env, s, p.use->group != raster::ClassGroup::Farmland);
         row.area_m2 = o.area_m2;
         if (o.area_m2 <= eps) {
             row.status = kPass;

@@ -43,7 +43,8 @@ RuleResult DevelopmentBoundaryCheck::run(ReviewContext& ctx) const {
 
     res.rows = reviewEachParcel(ctx, kName, [&](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
                                                  Scratch& s, RuleRow& row) {
-        Overlap in = conc.overlap(g, p.area_m2, env, s, true);
+        // The inside part is only needed to cut out the outside part of urban construction parcels.
+        Overlap in = conc.overlap(g, p.area_m2, env, s, p.use->urban_construction);
         const double outside = std::max(0.0, p.area_m2 - in.area_m2);
         row.area_m2 = outside;
         if (!p.use->urban_construction) {

@@ -4,10 +4,12 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "io/vector_fast.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 
 namespace xiongguan::checks {
@@ -21,9 +23,18 @@ const std::vector<std::string>& knownActivities() {
                                                "residents_existing", "defence",             "farming"};
     return a;
 }
+// io::loadVector with the parallel GeoPackage reader (same result, read in feature-id ranges).
+vector::VectorLayer loadLayer(const io::StudyArea& study, const std::string& role) {
+    const io::LayerSpec& spec = study.layer(role);
+    io::VectorSource src{spec.file, spec.layer, spec.encoding, spec.crs, role};
+    return io::readVectorLayerParallel(src, study.grid.crs_wkt, study.invalid_geometry);
+}
 } // namespace
 
-double areaEpsilon() { return threshold("overlay.area_epsilon_m2"); }
+double areaEpsilon() {
+    static const double eps = threshold("overlay.area_epsilon_m2"); // the table is constant
+    return eps;
+}
 
 bool isConstruction(const raster::ClassInfo& c) {
     return c.urban_construction || c.group == raster::ClassGroup::Built || c.group == raster::ClassGroup::Transport;
@@ -116,7 +127,58 @@ ControlLayer::ControlLayer(std::string name, std::vector<std::vector<std::uint8_
         vector::GeomPtr g = vector::fromWkb(ctx, w);
         m_envs.push_back(vector::envelope(ctx, g.get()));
     }
-    m_index = std::make_unique<vector::EnvelopeIndex>(m_envs);
+    if (m_envs.size() <= kLinearScanMembers) return;
+    m_extent = m_envs.front();
+    for (const auto& e : m_envs) {
+        m_extent.minx = std::min(m_extent.minx, e.minx);
+        m_extent.miny = std::min(m_extent.miny, e.miny);
+        m_extent.maxx = std::max(m_extent.maxx, e.maxx);
+        m_extent.maxy = std::max(m_extent.maxy, e.maxy);
+    }
+    const size_t side = std::clamp<size_t>(static_cast<size_t>(2.0 * std::sqrt(static_cast<double>(m_envs.size()))), 1, 256);
+    m_cols = m_rows = side;
+    m_bin_w = std::max(m_extent.maxx - m_extent.minx, 1e-9) / static_cast<double>(m_cols);
+    m_bin_h = std::max(m_extent.maxy - m_extent.miny, 1e-9) / static_cast<double>(m_rows);
+    m_bins.assign(m_cols * m_rows, {});
+    for (size_t m = 0; m < m_envs.size(); ++m) {
+        size_t c0, c1, r0, r1;
+        binRange(m_envs[m], c0, c1, r0, r1);
+        for (size_t r = r0; r <= r1; ++r)
+            for (size_t c = c0; c <= c1; ++c) m_bins[r * m_cols + c].push_back(static_cast<std::uint32_t>(m));
+    }
+}
+
+void ControlLayer::binRange(const vector::Envelope& e, size_t& c0, size_t& c1, size_t& r0, size_t& r1) const {
+    auto clampIndex = [](double v, size_t n) {
+        if (!(v > 0)) return size_t(0);
+        const double top = static_cast<double>(n - 1);
+        return v >= top ? n - 1 : static_cast<size_t>(v);
+    };
+    c0 = clampIndex((e.minx - m_extent.minx) / m_bin_w, m_cols);
+    c1 = clampIndex((e.maxx - m_extent.minx) / m_bin_w, m_cols);
+    r0 = clampIndex((e.miny - m_extent.miny) / m_bin_h, m_rows);
+    r1 = clampIndex((e.maxy - m_extent.miny) / m_bin_h, m_rows);
+}
+
+std::vector<size_t> ControlLayer::candidates(const vector::Envelope& e) const {
+    std::vector<size_t> out;
+    if (m_bins.empty()) {
+        for (size_t m = 0; m < m_envs.size(); ++m)
+            if (m_envs[m].intersects(e)) out.push_back(m);
+        return out;
+    }
+    if (!m_extent.intersects(e)) return out;
+    size_t c0, c1, r0, r1;
+    binRange(e, c0, c1, r0, r1);
+    for (size_t r = r0; r <= r1; ++r)
+        for (size_t c = c0; c <= c1; ++c)
+            for (std::uint32_t m : m_bins[r * m_cols + c])
+                if (m_envs[m].intersects(e)) out.push_back(m);
+    if (c0 != c1 || r0 != r1) {
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+    return out;
 }
 
 const Scratch::Cached& ControlLayer::get(size_t member, Scratch& s) const {
@@ -210,7 +272,7 @@ const vector::VectorLayer& ReviewContext::layer(const std::string& role) {
     auto it = m_layers.find(role);
     if (it != m_layers.end()) return it->second;
     core::Timer t;
-    vector::VectorLayer l = io::loadVector(m_study, role);
+    vector::VectorLayer l = loadLayer(m_study, role);
     core::logInfo("checks", cat("loaded '", role, "': ", l.features.size(), " features in ", t.seconds(), " s"));
     for (const auto& r : l.repairs) findings.push_back({"geometry.repaired", role, r});
     return m_layers.emplace(role, std::move(l)).first->second;
@@ -227,7 +289,7 @@ void ReviewContext::prefetch(const std::vector<std::string>& roles, bool landuse
     core::Timer t;
     // Independent files: read them side by side (each read is serial inside GDAL).
     tbb::parallel_for(size_t(0), todo.size() + (load_lu ? 1 : 0), [&](size_t i) {
-        if (i < todo.size()) loaded[i] = io::loadVector(m_study, todo[i]);
+        if (i < todo.size()) loaded[i] = loadLayer(m_study, todo[i]);
         else lu = io::loadLanduse(m_study, lu_year);
     });
     // Insert in the given order so that findings come out in the same order at any thread count.

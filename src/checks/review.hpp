@@ -79,8 +79,9 @@ class ControlLayer {
     size_t source(size_t member) const { return m_source[member]; }
     const std::vector<std::uint8_t>& wkb(size_t member) const { return m_wkbs[member]; }
     const vector::Envelope& env(size_t member) const { return m_envs[member]; }
-    /// Members whose envelope meets `e`, ascending.
-    std::vector<size_t> candidates(const vector::Envelope& e) const { return m_index->query(e); }
+    /// Members whose envelope meets `e`, ascending (a linear scan for small layers, else a uniform
+    /// grid of envelope bins: no GEOS call, no allocation beyond the result).
+    std::vector<size_t> candidates(const vector::Envelope& e) const;
     /// The member decoded and prepared in this thread's scratch.
     const Scratch::Cached& get(size_t member, Scratch& s) const;
 
@@ -91,12 +92,19 @@ class ControlLayer {
                     Scratch& s, bool want_geom, const std::function<bool(size_t)>& keep = {}) const;
 
   private:
+    static constexpr size_t kLinearScanMembers = 16;
+    void binRange(const vector::Envelope& e, size_t& c0, size_t& c1, size_t& r0, size_t& r1) const;
+
     std::string m_name;
     int m_slot;
     std::vector<std::vector<std::uint8_t>> m_wkbs;
     std::vector<vector::Envelope> m_envs;
     std::vector<size_t> m_source;
-    std::unique_ptr<vector::EnvelopeIndex> m_index;
+    // Uniform grid over the members' extent: m_bins[row * m_cols + col] = members meeting the bin.
+    vector::Envelope m_extent;
+    size_t m_cols = 0, m_rows = 0;
+    double m_bin_w = 0, m_bin_h = 0;
+    std::vector<std::vector<std::uint32_t>> m_bins;
 };
 
 /// One row of violations.shp: a parcel x rule.

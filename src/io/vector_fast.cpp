@@ -1,0 +1,364 @@
+#include "io/vector_fast.hpp"
+
+#include "core/errors.hpp"
+#include "core/log.hpp"
+#include "io/gdal_env.hpp"
+
+#include <cpl_string.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <memory>
+
+namespace xiongguan::io {
+
+using core::cat;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DsCloser {
+    void operator()(void* p) const {
+        if (p) GDALClose(static_cast<GDALDatasetH>(p));
+    }
+};
+using DsPtr = std::unique_ptr<void, DsCloser>;
+struct SrsFree {
+    void operator()(void* p) const {
+        if (p) OSRDestroySpatialReference(static_cast<OGRSpatialReferenceH>(p));
+    }
+};
+struct FeatureFree {
+    void operator()(void* p) const {
+        if (p) OGR_F_Destroy(static_cast<OGRFeatureH>(p));
+    }
+};
+struct CtFree {
+    void operator()(void* p) const {
+        if (p) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(p));
+    }
+};
+
+// Layers smaller than this are read serially (opening extra handles is not worth it).
+constexpr std::int64_t kMinParallelFeatures = 256;
+// Feature-id ranges per layer (fixed, so the work split does not depend on the thread count).
+constexpr std::int64_t kChunks = 6;
+
+std::string quoteIdent(const std::string& s) {
+    std::string q = "\"";
+    for (char c : s) {
+        if (c == '"') q += '"';
+        q += c;
+    }
+    return q + "\"";
+}
+
+OGRLayerH openLayer(GDALDatasetH ds, const VectorSource& src) {
+    return src.layer.empty() ? GDALDatasetGetLayer(ds, 0) : GDALDatasetGetLayerByName(ds, src.layer.c_str());
+}
+
+// The coordinate transformation from the layer's CRS to the target (null when the same CRS).
+// Mirrors readVectorLayer's rules and messages.
+std::unique_ptr<void, CtFree> makeTransform(OGRLayerH layer, const VectorSource& src, const std::string& target_wkt,
+                                            const std::string& role) {
+    std::unique_ptr<void, CtFree> ct;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    if (OGR_FD_GetGeomType(defn) == wkbNone || target_wkt.empty()) return ct;
+    std::unique_ptr<void, SrsFree> src_srs;
+    if (!src.crs.empty()) {
+        OGRSpatialReferenceH s = OSRNewSpatialReference(nullptr);
+        if (OSRSetFromUserInput(s, src.crs.c_str()) != OGRERR_NONE) {
+            OSRDestroySpatialReference(s);
+            throw ConfigError(src.path + ": crs '" + src.crs + "' is not known to PROJ");
+        }
+        src_srs.reset(s);
+    } else if (OGRSpatialReferenceH s = OGR_L_GetSpatialRef(layer)) {
+        src_srs.reset(OSRClone(s));
+    }
+    if (!src_srs)
+        throw InputError(src.path + ": layer '" + role + "' has no CRS (.prj missing?); expected " +
+                         crsShortName(target_wkt) + ", or set 'crs:' for this layer in the study file");
+    OSRSetAxisMappingStrategy(static_cast<OGRSpatialReferenceH>(src_srs.get()), OAMS_TRADITIONAL_GIS_ORDER);
+    OGRSpatialReferenceH dst = OSRNewSpatialReference(target_wkt.c_str());
+    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+    if (!OSRIsSame(static_cast<OGRSpatialReferenceH>(src_srs.get()), dst)) {
+        OGRCoordinateTransformationH t =
+            OCTNewCoordinateTransformation(static_cast<OGRSpatialReferenceH>(src_srs.get()), dst);
+        if (!t) {
+            OSRDestroySpatialReference(dst);
+            throw InputError(src.path + ": cannot transform layer '" + role + "' into " + crsShortName(target_wkt) +
+                             ": " + lastGdalError());
+        }
+        ct.reset(t);
+    }
+    OSRDestroySpatialReference(dst);
+    return ct;
+}
+
+// --- A conservative validity certificate for small simple polygons -----------------------------
+// Most parcels are one ring of a few vertices. For those, GEOS's validity check costs more than
+// reading the feature, so it is replaced by a certificate: one shell, no hole, finite coordinates,
+// closed, at least 3 distinct vertices, no two adjacent edges collinear, and no two non-adjacent
+// edges meeting at all, every orientation decided with a floating-point error bound. Such a ring is
+// a simple closed curve, hence a valid polygon for GEOS. Whenever any test is uncertain (or the
+// polygon is larger, has holes, is a multipolygon), the caller falls back to GEOS, which also gives
+// the reason for invalid ones: the certificate can only say "valid", never "invalid".
+
+constexpr std::uint32_t kMaxCertifiedVertices = 64;
+
+// Sign of the orientation of (a, b, c): +1, -1, or 0 when the rounding error could flip it.
+int orientation(const double* a, const double* b, const double* c) {
+    const double l = (b[0] - a[0]) * (c[1] - a[1]);
+    const double r = (b[1] - a[1]) * (c[0] - a[0]);
+    const double det = l - r;
+    const double bound = 1e-12 * (std::fabs(l) + std::fabs(r));
+    if (det > bound) return 1;
+    if (-det > bound) return -1;
+    return 0;
+}
+
+// True when the WKB is a certainly valid single-ring polygon; `env` is then its envelope.
+bool certifiedSimplePolygon(const std::vector<std::uint8_t>& w, vector::Envelope& env) {
+    if constexpr (std::endian::native != std::endian::little) return false;
+    if (w.size() < 13 || w[0] != 1) return false;
+    std::uint32_t type = 0, nrings = 0, npts = 0;
+    std::memcpy(&type, w.data() + 1, 4);
+    std::memcpy(&nrings, w.data() + 5, 4);
+    if (type != 3 || nrings != 1) return false;
+    std::memcpy(&npts, w.data() + 9, 4);
+    if (npts < 4 || npts > kMaxCertifiedVertices + 1 || w.size() != 13 + 16 * static_cast<size_t>(npts)) return false;
+    double raw[2 * (kMaxCertifiedVertices + 1)];
+    std::memcpy(raw, w.data() + 13, 16 * static_cast<size_t>(npts));
+    for (std::uint32_t i = 0; i < 2 * npts; ++i)
+        if (!std::isfinite(raw[i])) return false;
+    if (raw[0] != raw[2 * (npts - 1)] || raw[1] != raw[2 * (npts - 1) + 1]) return false; // not closed
+    // Distinct consecutive vertices, closing point dropped.
+    double v[2 * kMaxCertifiedVertices];
+    std::uint32_t n = 0;
+    for (std::uint32_t i = 0; i + 1 < npts; ++i) {
+        const double x = raw[2 * i], y = raw[2 * i + 1];
+        if (n > 0 && v[2 * (n - 1)] == x && v[2 * (n - 1) + 1] == y) continue;
+        v[2 * n] = x;
+        v[2 * n + 1] = y;
+        ++n;
+    }
+    while (n > 1 && v[2 * (n - 1)] == v[0] && v[2 * (n - 1) + 1] == v[1]) --n;
+    if (n < 3) return false;
+    auto P = [&](std::uint32_t i) { return v + 2 * (i % n); };
+    // Adjacent edges (i-1, i) and (i, i+1) meet only at vertex i when not collinear.
+    for (std::uint32_t i = 0; i < n; ++i)
+        if (orientation(P(i + n - 1), P(i), P(i + 1)) == 0) return false;
+    // Non-adjacent edges (i, i+1) and (j, j+1) must not meet at all.
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const double* a = P(i);
+        const double* b = P(i + 1);
+        const double ax0 = std::min(a[0], b[0]), ax1 = std::max(a[0], b[0]);
+        const double ay0 = std::min(a[1], b[1]), ay1 = std::max(a[1], b[1]);
+        for (std::uint32_t j = i + 2; j < n; ++j) {
+            if (i == 0 && j == n - 1) continue; // adjacent through the closing vertex
+            const double* c = P(j);
+            const double* d = P(j + 1);
+            if (std::max(c[0], d[0]) < ax0 || std::min(c[0], d[0]) > ax1 || std::max(c[1], d[1]) < ay0 ||
+                std::min(c[1], d[1]) > ay1)
+                continue; // envelopes apart
+            const int o1 = orientation(a, b, c), o2 = orientation(a, b, d);
+            if (o1 == 0 || o2 == 0) return false;
+            if (o1 == o2) continue; // c and d on the same side of ab
+            const int o3 = orientation(c, d, a), o4 = orientation(c, d, b);
+            if (o3 == 0 || o4 == 0) return false;
+            if (o3 == o4) continue;
+            return false; // the edges cross
+        }
+    }
+    env.minx = env.maxx = v[0];
+    env.miny = env.maxy = v[1];
+    for (std::uint32_t i = 1; i < n; ++i) {
+        env.minx = std::min(env.minx, v[2 * i]);
+        env.maxx = std::max(env.maxx, v[2 * i]);
+        env.miny = std::min(env.miny, v[2 * i + 1]);
+        env.maxy = std::max(env.maxy, v[2 * i + 1]);
+    }
+    return true;
+}
+
+// One feature-id range, read by one task.
+struct Chunk {
+    std::vector<vector::Feature> features;
+    std::vector<std::string> repairs;
+    std::exception_ptr error; // the first error of the range (reading stops there)
+};
+
+void readChunk(const VectorSource& src, const std::string& target_wkt, InvalidPolicy invalid,
+               const std::string& role, const std::string& fid_col, std::int64_t lo, std::int64_t hi, int nfields,
+               Chunk& out) {
+    const std::string& path = src.path;
+    GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (!ds) throw IoError(path + ": cannot open as a vector layer (layer '" + role + "'): " + lastGdalError());
+    DsPtr owner(ds);
+    OGRLayerH layer = openLayer(ds, src);
+    if (!layer) throw IoError(path + ": layer '" + role + "' disappeared while reading");
+    std::unique_ptr<void, CtFree> ct = makeTransform(layer, src, target_wkt, role);
+    const std::string filter = cat(quoteIdent(fid_col), " >= ", lo, " AND ", quoteIdent(fid_col), " < ", hi);
+    if (OGR_L_SetAttributeFilter(layer, filter.c_str()) != OGRERR_NONE)
+        throw IoError(path + ": cannot select feature ids " + std::to_string(lo) + ".." + std::to_string(hi) +
+                      " of layer '" + role + "': " + lastGdalError());
+    // Real fields: round-trip text, printf("%.17g") as readVectorLayer writes it; std::to_chars
+    // with the same precision is specified to give exactly that text and is much cheaper.
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    std::vector<char> is_real(static_cast<size_t>(nfields), 0);
+    for (int i = 0; i < nfields; ++i)
+        is_real[static_cast<size_t>(i)] = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)) == OFTReal;
+    vector::Context& ctx = vector::threadContext();
+    OGR_L_ResetReading(layer);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(layer)) != nullptr) {
+        std::unique_ptr<void, FeatureFree> fowner(f);
+        vector::Feature feat;
+        feat.fid = OGR_F_GetFID(f);
+        feat.values.resize(static_cast<size_t>(nfields));
+        for (int i = 0; i < nfields; ++i) {
+            if (!OGR_F_IsFieldSetAndNotNull(f, i)) continue;
+            if (is_real[static_cast<size_t>(i)]) {
+                const double d = OGR_F_GetFieldAsDouble(f, i);
+                char buf[64];
+                const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::general, 17);
+                if (std::isfinite(d) && r.ec == std::errc()) {
+                    feat.values[static_cast<size_t>(i)] = std::string(buf, r.ptr);
+                } else {
+                    std::snprintf(buf, sizeof buf, "%.17g", d);
+                    feat.values[static_cast<size_t>(i)] = std::string(buf);
+                }
+                continue;
+            }
+            feat.values[static_cast<size_t>(i)] = std::string(OGR_F_GetFieldAsString(f, i));
+        }
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && !OGR_G_IsEmpty(g)) {
+            if (ct && OGR_G_Transform(g, static_cast<OGRCoordinateTransformationH>(ct.get())) != OGRERR_NONE)
+                throw InputError(cat(path, ": feature ", feat.fid, " of layer '", role,
+                                     "' cannot be transformed into ", crsShortName(target_wkt)));
+            OGR_G_FlattenTo2D(g);
+            std::vector<std::uint8_t> wkb(static_cast<size_t>(OGR_G_WkbSize(g)));
+            OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data());
+            if (certifiedSimplePolygon(wkb, feat.env)) {
+                feat.wkb = std::move(wkb);
+                out.features.push_back(std::move(feat));
+                continue;
+            }
+            vector::GeomPtr geom = vector::fromWkb(ctx, wkb);
+            const int type = GEOSGeomTypeId_r(ctx.handle(), geom.get());
+            if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
+                std::string reason = vector::invalidReason(ctx, geom.get());
+                if (!reason.empty()) {
+                    if (invalid == InvalidPolicy::Stop)
+                        throw GeometryError(cat(path, ": feature ", feat.fid, " of layer '", role,
+                                                "' is an invalid polygon: ", reason,
+                                                "; fix it, or set 'invalid_geometry: repair' in the study file"));
+                    vector::GeomPtr fixed = vector::polygonalPart(ctx, vector::makeValid(ctx, geom.get()).get());
+                    char area[64];
+                    std::snprintf(area, sizeof area, "%.1f", vector::area(ctx, fixed.get()));
+                    out.repairs.push_back(cat(path, ": feature ", feat.fid, " of layer '", role,
+                                              "' repaired with MakeValid (", reason, "); area now ", area, " m2"));
+                    geom = std::move(fixed);
+                    wkb = vector::toWkb(ctx, geom.get());
+                }
+            }
+            feat.env = vector::envelope(ctx, geom.get());
+            feat.wkb = std::move(wkb);
+        }
+        out.features.push_back(std::move(feat));
+    }
+}
+
+} // namespace
+
+vector::VectorLayer readVectorLayerParallel(const VectorSource& src, const std::string& target_wkt,
+                                            InvalidPolicy invalid) {
+    initGdal();
+    const std::string& path = src.path;
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::error_code ec;
+    if (ext != ".gpkg" || !src.encoding.empty() || !fs::exists(path, ec)) return readVectorLayer(src, target_wkt, invalid);
+    const std::string role = src.role.empty() ? "layer" : src.role;
+
+    GDALDatasetH ds = GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+    if (!ds) return readVectorLayer(src, target_wkt, invalid); // the serial reader words the error
+    DsPtr owner(ds);
+    OGRLayerH layer = openLayer(ds, src);
+    if (!layer) return readVectorLayer(src, target_wkt, invalid);
+    const std::string fid_col = OGR_L_GetFIDColumn(layer);
+    const std::int64_t count = OGR_L_GetFeatureCount(layer, FALSE);
+    if (fid_col.empty() || count < kMinParallelFeatures) return readVectorLayer(src, target_wkt, invalid);
+
+    // Feature-id range of the table.
+    std::int64_t lo = 0, hi = -1;
+    {
+        const std::string sql = cat("SELECT MIN(", quoteIdent(fid_col), "), MAX(", quoteIdent(fid_col), ") FROM ",
+                                    quoteIdent(OGR_L_GetName(layer)));
+        OGRLayerH r = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr);
+        if (!r) return readVectorLayer(src, target_wkt, invalid);
+        if (OGRFeatureH f = OGR_L_GetNextFeature(r)) {
+            if (OGR_F_IsFieldSetAndNotNull(f, 0) && OGR_F_IsFieldSetAndNotNull(f, 1)) {
+                lo = OGR_F_GetFieldAsInteger64(f, 0);
+                hi = OGR_F_GetFieldAsInteger64(f, 1);
+            }
+            OGR_F_Destroy(f);
+        }
+        GDALDatasetReleaseResultSet(ds, r);
+    }
+    if (hi < lo) return readVectorLayer(src, target_wkt, invalid);
+
+    vector::VectorLayer out;
+    out.role = role;
+    out.path = path;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    out.geometry_type = OGRGeometryTypeToName(OGR_FD_GetGeomType(defn));
+    const int nfields = OGR_FD_GetFieldCount(defn);
+    for (int i = 0; i < nfields; ++i) out.fields.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
+    (void)makeTransform(layer, src, target_wkt, role); // CRS errors come first, as in the serial reader
+    owner.reset();
+
+    // Contiguous id ranges [lo + k*step, lo + (k+1)*step), the last one up to hi inclusive.
+    const std::int64_t span = hi - lo + 1;
+    const std::int64_t step = (span + kChunks - 1) / kChunks;
+    std::vector<Chunk> chunks(static_cast<size_t>(kChunks));
+    tbb::parallel_for(std::int64_t(0), kChunks, [&](std::int64_t k) {
+        Chunk& c = chunks[static_cast<size_t>(k)];
+        const std::int64_t a = lo + k * step;
+        const std::int64_t b = std::min(hi + 1, a + step);
+        if (a >= b) return;
+        try {
+            readChunk(src, target_wkt, invalid, role, fid_col, a, b, nfields, c);
+        } catch (...) {
+            c.error = std::current_exception();
+        }
+    });
+    size_t total = 0;
+    for (const Chunk& c : chunks) total += c.features.size();
+    out.features.reserve(total);
+    for (Chunk& c : chunks) {
+        // Features in id order, as the serial reader returns a GeoPackage table; the first error
+        // in that order is the one reported.
+        std::stable_sort(c.features.begin(), c.features.end(),
+                         [](const vector::Feature& x, const vector::Feature& y) { return x.fid < y.fid; });
+        if (c.error) std::rethrow_exception(c.error);
+        for (auto& f : c.features) out.features.push_back(std::move(f));
+        for (auto& r : c.repairs) out.repairs.push_back(std::move(r));
+    }
+    for (const auto& r : out.repairs) core::logWarn("load", r);
+    return out;
+}
+
+} // namespace xiongguan::io
