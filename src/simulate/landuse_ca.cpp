@@ -84,6 +84,9 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     };
     tbb::enumerable_thread_specific<Scratch> scratch;
     std::vector<std::uint8_t> changed(map.size(), 0);
+    // Final passes: a class that had no candidate cell in one is not scanned for again this year
+    // (saves a full scan that would place nothing; cells only leave the releasing classes).
+    std::vector<std::uint8_t> exhausted(K, 0);
 
     // max_iterations CA iterations, then up to three final passes in which every allowed cell
     // competes for every short class (stops when a pass places nothing).
@@ -93,7 +96,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
             if (demand[k] >= 0) deficit[k] = std::max<std::int64_t>(0, demand[k] - count[k]);
         std::vector<int> grow; // classes still short of demand and able to grow
         for (int k = 0; k < K; ++k)
-            if (deficit[k] > 0 && !in.suitability[k].values().empty()) grow.push_back(k);
+            if (deficit[k] > 0 && !in.suitability[k].values().empty() && !exhausted[k]) grow.push_back(k);
         if (grow.empty()) break;
         const int G = static_cast<int>(grow.size());
         std::vector<std::uint8_t> nb_index(65536, 255);
@@ -149,8 +152,11 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                     const int j = index[map[cell]];
                     if (j >= 0 && !allowed[j].empty()) {
                         const unsigned z = use_zones ? in.zones[cell] : 0u;
-                        // one counter hash per cell; per-class seed numbers are cheap re-mixes of it
-                        const std::uint64_t h_seed = core::mix64(key_seed ^ cell);
+                        // one counter hash per cell (only if a seed is tried); per-class seed numbers
+                        // are re-mixes of it
+                        std::uint64_t h_seed = 0;
+                        int hk_group = -1; // classes 4g..4g+3 share one hash
+                        std::uint64_t hk = 0;
                         double total = 0;
                         for (int g : allowed[j]) {
                             const int k = grow[g];
@@ -170,10 +176,15 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                                         op = P * (n / nb_den) * in.neighbourhood_weight[k] * inertia[k];
                                     } else {
                                         // patch seed under a threshold that decays every iteration (PLUS)
+                                        // 16-bit uniforms (as fine as the quantised P), four per hash:
+                                        // hashing was the scan's hot spot
+                                        if ((k >> 2) != hk_group) {
+                                            if (hk_group < 0) h_seed = core::mix64(key_seed ^ cell);
+                                            hk_group = k >> 2;
+                                            hk = core::mix64(h_seed + static_cast<std::uint64_t>(hk_group) * 0x9e3779b97f4a7c15ULL);
+                                        }
                                         const double rr =
-                                            static_cast<double>(core::mix64(h_seed + static_cast<std::uint64_t>(k) *
-                                                                                         0x9e3779b97f4a7c15ULL) >> 11) *
-                                            0x1.0p-53;
+                                            (static_cast<double>((hk >> (16 * (k & 3))) & 0xFFFFu) + 0.5) * (1.0 / 65536.0);
                                         if (rr < P) op = P * rr * mu * inertia[k];
                                     }
                                 }
@@ -244,6 +255,12 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
         tbb::parallel_sort(all.begin(), all.end(), better);
         core::logDebug("landuse", core::cat(year, " iteration ", iter, ": ", G, " growing classes, ", all.size(),
                                             " candidates, tiles ", t_tiles, " s, total ", t_iter.seconds(), " s"));
+        if (final_pass) {
+            std::vector<std::uint8_t> has(K, 0);
+            for (const auto& cand : all) has[cand.k] = 1;
+            for (int k : grow)
+                if (!has[k]) exhausted[k] = 1;
+        }
         std::vector<std::int64_t> placed(K, 0);
         for (const auto& cand : all) {
             const int k = static_cast<int>(cand.k);
