@@ -177,6 +177,7 @@ struct RunContext {
     const RunnerOptions& options;
     std::string batch_dir;
     InputCache cache;
+    simulate::StudyCache study_cache; ///< derived study inputs shared by the runs' models
     ModelFactory factory;
     std::atomic<int> started{0};
     int total = 0;
@@ -263,6 +264,7 @@ RunResult runOne(const RunSpec& spec, RunContext& ctx) {
         st.seed = spec.seed;
         st.year_from = sc.year_from;
         st.year_to = sc.year_to;
+        st.cache = &ctx.study_cache;
         for (int y : study->landuseYears())
             if (y <= sc.year_from) st.landuse[y] = *ctx.cache.landuse(*study, y);
         phase("load_landuse_s", t);
@@ -532,7 +534,7 @@ BatchResult runBatch(const Batch& batch, const std::vector<RunSpec>& runs, const
     res.name = batch.name;
     res.dir = (fs::path(options.out_root) / batch.name).lexically_normal().string();
     io::makeDirs(res.dir);
-    RunContext ctx{batch, options, res.dir, {}, options.factory, {}, static_cast<int>(runs.size())};
+    RunContext ctx{batch, options, res.dir, {}, {}, options.factory, {}, static_cast<int>(runs.size())};
     res.runs.resize(runs.size());
     const int parallel = std::max(1, options.parallel_runs > 0 ? options.parallel_runs : batch.parallel_runs);
     core::logInfo("batch", cat(batch.name, ": ", runs.size(), " runs, ", parallel, " at a time, ", core::activeThreads(),

@@ -205,10 +205,15 @@ void GreenCoverModel::run(RunState& state) {
     if (!study.has("built_up_area"))
         throw InputError(study.path + ": models.green_cover needs a 'built_up_area' layer (the denominator of the "
                                       "green indicators)");
-    const auto built_up = rasterizeMask(study, "built_up_area");
+    // Study inputs that do not depend on the scenario: made once per batch (RunState::cached).
+    const auto built_up_ptr = state.cached<raster::Grid<std::uint8_t>>(
+        "mask:built_up_area", [&] { return rasterizeMask(study, "built_up_area"); });
+    const raster::Grid<std::uint8_t>& built_up = *built_up_ptr;
     core::logDebug(kName, core::cat("built-up mask at ", secondsSince(t0), " s"));
-    std::optional<raster::Grid<float>> population;
-    if (study.has("population")) population = io::loadFloatLayer(study, "population");
+    std::shared_ptr<const raster::Grid<float>> population;
+    if (study.has("population"))
+        population = state.cached<raster::Grid<float>>("layer:population",
+                                                       [&] { return io::loadFloatLayer(study, "population"); });
     core::logDebug(kName, core::cat("population at ", secondsSince(t0), " s"));
 
     // Roads: graph for the network distance, tree-lined share.
@@ -255,7 +260,8 @@ void GreenCoverModel::run(RunState& state) {
 
     core::logDebug(kName, core::cat("roads at ", secondsSince(t0), " s"));
     // Irrigation districts (water of new green).
-    DistrictMap districts = loadDistricts(study);
+    const auto districts_ptr = state.cached<DistrictMap>("irrigation_districts", [&] { return loadDistricts(study); });
+    const DistrictMap& districts = *districts_ptr;
     WaterUseTable uses = WaterUseTable::defaults();
     MethodPolicy policy;
     policy.outside_default = {{"urban_green", IrrigationMethod::Flood}, {"farm", IrrigationMethod::Flood}}; // as models.water
@@ -482,7 +488,9 @@ void GreenCoverModel::run(RunState& state) {
             if (kinds.count("bare_in_boundary")) {
                 std::int64_t n = 0;
                 if (study.has("development_boundary")) {
-                    const auto db = rasterizeMask(study, "development_boundary");
+                    const auto db_ptr = state.cached<raster::Grid<std::uint8_t>>(
+                        "mask:development_boundary", [&] { return rasterizeMask(study, "development_boundary"); });
+                    const auto& db = *db_ptr;
                     for (size_t i = 0; i < cand.size(); ++i)
                         if (db[i] && bare[final_map[i]]) {
                             cand[i] |= kCandidateBare;

@@ -9,10 +9,41 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 namespace xiongguan::simulate {
+
+/// Inputs derived from a study (rasterized layers, loaded grids) that do not depend on a run's
+/// parameters, shared by the runs of a batch so each is made once. Owned by the runner; a model
+/// whose RunState has no cache makes its inputs itself (same values). Thread-safe; the lock is
+/// not held while an entry is made (two runs may make the same entry at once; one copy is kept).
+class StudyCache {
+  public:
+    /// The entry `key` (it should name the study and what was derived), made by `make()` (which
+    /// returns a T) on first use.
+    template <typename T, typename F>
+    std::shared_ptr<const T> get(const std::string& key, F&& make) {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            auto it = m_entries.find(key);
+            if (it != m_entries.end()) return std::static_pointer_cast<const T>(it->second);
+        }
+        auto made = std::make_shared<const T>(make());
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return std::static_pointer_cast<const T>(m_entries.emplace(key, made).first->second);
+    }
+    /// Drops every entry (memory is freed once no run holds it).
+    void clear() {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_entries.clear();
+    }
+
+  private:
+    std::mutex m_mutex;
+    std::map<std::string, std::shared_ptr<const void>> m_entries;
+};
 
 /// Everything a run shares between its models. Models run in the order the scenario lists them.
 struct RunState {
@@ -28,6 +59,16 @@ struct RunState {
     nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
     /// Files the run wrote (relative to out_dir), for the manifest.
     std::vector<std::string> files;
+    /// Study inputs shared across the runs of a batch (owned by the runner); may be null.
+    StudyCache* cache = nullptr;
+
+    /// The cached entry `what` of this run's study, made by `make()` (a T) when missing; made
+    /// afresh each call when the run has no cache.
+    template <typename T, typename F>
+    std::shared_ptr<const T> cached(const std::string& what, F&& make) const {
+        if (!cache || !study) return std::make_shared<const T>(make());
+        return cache->get<T>(study->path + "|" + what, std::forward<F>(make));
+    }
 
     /// The latest land-use map at or before `year` (throws InputError when none).
     const raster::ClassGrid& landuseAt(int year) const;

@@ -247,12 +247,16 @@ void WaterModel::run(RunState& state) {
     policy.outside_default = m_outside_methods;
     policy.efficiency = m_efficiencies;
 
-    DistrictMap dm = loadDistricts(study);
+    // Study inputs that do not depend on the scenario: made once per batch (RunState::cached).
+    const auto dm_ptr = state.cached<DistrictMap>("irrigation_districts", [&] { return loadDistricts(study); });
+    const DistrictMap& dm = *dm_ptr;
     const size_t D = dm.districts.size();
-    std::optional<raster::Grid<float>> population;
-    if (study.has("population")) population = io::loadFloatLayer(study, "population");
-    raster::Grid<std::uint8_t> basic;
-    if (study.has("basic_farmland")) {
+    std::shared_ptr<const raster::Grid<float>> population;
+    if (study.has("population"))
+        population = state.cached<raster::Grid<float>>("layer:population",
+                                                       [&] { return io::loadFloatLayer(study, "population"); });
+    auto basicMask = [&] {
+        raster::Grid<std::uint8_t> basic;
         vector::VectorLayer bf = io::loadVector(study, "basic_farmland");
         std::vector<const std::vector<std::uint8_t>*> wkbs;
         std::vector<double> vals;
@@ -263,7 +267,12 @@ void WaterModel::run(RunState& state) {
         auto b = io::rasterizeGeometries(spec, wkbs, vals, false, 0);
         basic = raster::Grid<std::uint8_t>(spec.cols, spec.rows, 0);
         for (size_t i = 0; i < b.size(); ++i) basic[i] = b[i] ? 1 : 0;
-    }
+        return basic;
+    };
+    std::shared_ptr<const raster::Grid<std::uint8_t>> basic_ptr =
+        study.has("basic_farmland") ? state.cached<raster::Grid<std::uint8_t>>("mask:basic_farmland", basicMask)
+                                    : std::make_shared<const raster::Grid<std::uint8_t>>();
+    const raster::Grid<std::uint8_t>& basic = *basic_ptr;
 
     core::logDebug(kName, core::cat("inputs at ", secs(), " s"));
     // --- Demand per cell, parallel over tiles; per-tile sums merged in tile order. ---

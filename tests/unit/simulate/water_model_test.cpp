@@ -191,6 +191,41 @@ TEST(WaterModel, HandComputedBalanceOnA4x4Study) {
     EXPECT_TRUE(std::filesystem::exists(fx.tmp.file("farmland_deficit.shp")));
 }
 
+// A batch shares study inputs (districts, population, basic farmland) through a StudyCache: the
+// second run reads them from the cache and must give the hand-computed figures above, and the same
+// metrics as a run without a cache.
+TEST(WaterModel, StudyCacheSharedByTwoRunsGivesTheSameResult) {
+    Fixture fx;
+    RunState plain = fx.state();
+    WaterModel m;
+    m.configure(YAML::Load(kParams), "test.yaml");
+    m.run(plain);
+    StudyCache cache;
+    for (int k = 0; k < 2; ++k) {
+        RunState st = fx.state();
+        st.cache = &cache;
+        m.run(st);
+        const auto& w = st.metrics["models.water"];
+        EXPECT_NEAR(w["water_demand_m3_per_year"].get<double>(), 134812.5, 1e-6) << "run " << k;
+        EXPECT_NEAR(w["basic_farmland_short_of_water_ha"].get<double>(), 4.0, 1e-9) << "run " << k;
+        EXPECT_NEAR(w["demand_by_use_m3"]["domestic"].get<double>(), 22812.5, 1e-6) << "run " << k;
+        nlohmann::ordered_json a = w, b = plain.metrics["models.water"];
+        a.erase("timings_s");
+        b.erase("timings_s");
+        a.erase("timings");
+        b.erase("timings");
+        EXPECT_EQ(a.dump(), b.dump()) << "run " << k;
+    }
+    // The cache really holds the entries: a maker is not called again for a cached key.
+    int made = 0;
+    auto again = RunState{};
+    again.study = &fx.study;
+    again.cache = &cache;
+    again.cached<int>("irrigation_districts-probe", [&] { return ++made; });
+    again.cached<int>("irrigation_districts-probe", [&] { return ++made; });
+    EXPECT_EQ(made, 1);
+}
+
 // Lever: farms on drip (0.90): farm demand 0.40 / 0.9 × 10,000 × 6 = 26,666.67 m³. With
 // 200,000 m³ at H every demand is met: the city needs 87,239.58 + 24,000 / 0.9 = 113,906.25
 // units, the farm 26,666.67 / 0.8 = 33,333.33 units; 147,239.58 < 200,000.
