@@ -48,18 +48,19 @@ for i in $(seq "$REPEAT"); do
 done
 
 [ "${SKIP_RUNS:-0}" = 1 ] && exit 0
-# Whole runs on the shipped study: 30 m (15 annual steps 2021 -> 2036) and 10 m (5 steps, 2021 -> 2026).
+# Whole runs on the shipped study: 30 m (model parameter cell_size_m: 30; 15 annual steps 2021 -> 2036)
+# and 10 m (5 steps, 2021 -> 2026).
 STUDY=$(realpath data/jiayuguan/study.yaml)
 cat > "$OUT/trend_growth_2036.yaml" <<YAML
 name: trend_growth_2036
 study: $STUDY
 period: {from: 2021, to: 2036}
 models:
-  - {type: models.landuse_ca, demand: markov, demand_tolerance: 1.0,
+  - {type: models.landuse_ca, demand: markov, demand_tolerance: 1.0, cell_size_m: 30,
      constraints: {ecological_redline: forbid, basic_farmland: forbid, development_boundary: {weight: 0.5}, great_wall_protection: forbid}}
 YAML
 for i in $(seq "$REPEAT"); do
-  /usr/bin/time -v "$XG" -l info simulate "$OUT/trend_growth_2036.yaml" -o "$OUT/run30" --cell-size 30 --seed "$i" \
+  /usr/bin/time -v "$XG" -l info simulate "$OUT/trend_growth_2036.yaml" -o "$OUT/run30" --seed "$i" \
       > "$OUT/run30_$i.json" 2> "$OUT/run30_$i.err" || true
   $PY - "$OUT/run30_$i.json" "$OUT/run30_$i.err" "$i" <<'PYEOF' | tee -a "$RES"
 import json, re, sys
@@ -68,11 +69,20 @@ years = [float(x) for x in re.findall(r"year \d+: \d+ iterations, ([0-9.]+) s", 
 wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", err).group(1)
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1))
 t = j["metrics"]["models.landuse_ca"].get("timings", {})
-print(json.dumps({"run": "jiayuguan_30m_15_steps", "seed": int(sys.argv[3]), "cells": j["grid"]["cols"] * j["grid"]["rows"],
+print(json.dumps({"run": "jiayuguan_30m_15_steps", "seed": int(sys.argv[3]), "cells": (lambda g: g["cols"] * g["rows"])(j["metrics"]["models.landuse_ca"].get("grid", j["grid"])),
                   "ca_s": sum(years), "years": len(years), "wall": wall, "peak_rss_mb": rss / 1024, "timings": t}))
 PYEOF
 done
-sed -e 's/trend_growth_2036/trend_growth_2026_10m/' -e 's/to: 2036/to: 2026/' "$OUT/trend_growth_2036.yaml" > "$OUT/trend_growth_2026_10m.yaml"
+sed -e 's/trend_growth_2036/trend_growth_2026_10m/' -e 's/to: 2036/to: 2026/' -e 's/cell_size_m: 30/cell_size_m: 10/' "$OUT/trend_growth_2036.yaml" > "$OUT/trend_growth_2026_10m.yaml"
 /usr/bin/time -v "$XG" -l info simulate "$OUT/trend_growth_2026_10m.yaml" -o "$OUT/run10" --seed 1 \
     > "$OUT/run10.json" 2> "$OUT/run10.err" || true
 grep -E "Elapsed|Maximum resident|year 20" "$OUT/run10.err" | sed 's/^/run10: /' | tee -a "$RES"
+
+# The land-use scenarios of the default batch, each as one run: time and peak memory.
+for sc in compact_growth_2026 trend_growth_2026; do
+  for i in $(seq "$REPEAT"); do
+    rm -rf "$OUT/runs_$sc"
+    /usr/bin/time -v "$XG" -l warning run "scenarios/$sc.yaml" -o "$OUT/runs_$sc" > /dev/null 2> "$OUT/run_${sc}_$i.err" || true
+    echo "{\"scenario\": \"$sc\", \"run\": $i, \"wall\": \"$(grep -oP 'Elapsed.*: \K\S+' "$OUT/run_${sc}_$i.err")\", \"peak_rss_kb\": $(grep -oP 'Maximum resident set size \(kbytes\): \K\d+' "$OUT/run_${sc}_$i.err")}" | tee -a "$RES"
+  done
+done

@@ -3,17 +3,26 @@
   edt_check <mask.tif> <ours.tif> [<gdal.tif>]  max |ours - scipy EDT| in cells (and GDAL's)
   nbhd <classes.tif> <radius>                     scipy.ndimage 5x5 class counts: seconds, sum
 """
-import json, sys, time
+import json, os, subprocess, sys, tempfile, time
 import numpy as np
-from osgeo import gdal
 from scipy import ndimage
 
 def read(p):
-    # ReadRaster + frombuffer rather than ReadAsArray: the latter crashes when the numpy on the path
-    # is not the one python3-gdal was built against.
-    b = gdal.Open(p).GetRasterBand(1)
-    dt = {gdal.GDT_Byte: np.uint8, gdal.GDT_UInt16: np.uint16, gdal.GDT_Float32: np.float32}[b.DataType]
-    return np.frombuffer(b.ReadRaster(), dtype=dt).reshape(b.YSize, b.XSize)
+    # gdal_translate to a raw ENVI .bin, then np.fromfile: python3-gdal crashed reading the
+    # 10000x10000 benchmark rasters, the GDAL command-line tools do not.
+    with tempfile.TemporaryDirectory() as d:
+        b = os.path.join(d, "r.bin")
+        subprocess.run(["gdal_translate", "-q", "-of", "ENVI", p, b], check=True)
+        hdr = {}
+        for line in open(os.path.join(d, "r.hdr")):
+            if "=" in line:
+                k, v = line.split("=", 1)
+                hdr[k.strip().lower()] = v.strip()
+        dt = {"1": np.uint8, "2": np.int16, "12": np.uint16, "4": np.float32, "5": np.float64}[hdr["data type"]]
+        if hdr.get("byte order", "0") != "0":
+            dt = np.dtype(dt).newbyteorder(">")
+        return np.fromfile(b, dtype=dt).reshape(int(hdr["lines"]), int(hdr["samples"])).astype(
+            np.float64 if np.dtype(dt).kind == "f" else dt)
 
 if sys.argv[1] == "edt_check":
     mask = read(sys.argv[2])
