@@ -84,6 +84,11 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     };
     tbb::enumerable_thread_specific<Scratch> scratch;
     std::vector<std::uint8_t> changed(map.size(), 0);
+    // Ranking noise u^randomness for 16-bit uniforms u = (i + 0.5) / 65536: a table instead of a
+    // std::pow per candidate cell (pow was half of the scan time at 30 m).
+    std::vector<float> noise_lut(opt.randomness > 0 ? 65536 : 0);
+    for (size_t i = 0; i < noise_lut.size(); ++i)
+        noise_lut[i] = static_cast<float>(std::pow((static_cast<double>(i) + 0.5) / 65536.0, opt.randomness));
     // Final passes: a class that had no candidate cell in one is not scanned for again this year
     // (saves a full scan that would place nothing; cells only leave the releasing classes).
     std::vector<std::uint8_t> exhausted(K, 0);
@@ -209,9 +214,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                                     u -= s.op[g];
                                 }
                                 const double noise =
-                                    opt.randomness > 0
-                                        ? std::pow(u01(core::mix64(key_rank ^ cell)) + 1e-12, opt.randomness)
-                                        : 1.0;
+                                    opt.randomness > 0 ? noise_lut[core::mix64(key_rank ^ cell) >> 48] : 1.0;
                                 out.push_back({static_cast<float>(s.op[pick] * noise),
                                                static_cast<std::uint32_t>(grow[pick]), cell});
                             }
