@@ -361,6 +361,18 @@ raster::ClassGrid modeAggregate(const raster::ClassGrid& fine, int factor, int c
     return out;
 }
 
+raster::ClassGrid blockExpand(const raster::ClassGrid& coarse, int factor, const raster::ClassGrid& mask) {
+    raster::ClassGrid out(mask.cols(), mask.rows(), 0);
+    tbb::parallel_for(0, mask.rows(), [&](int y) {
+        const int cy = std::min(coarse.rows() - 1, y / factor);
+        for (int x = 0; x < mask.cols(); ++x) {
+            if (mask.at(x, y) == 0) continue;
+            out.at(x, y) = coarse.at(std::min(coarse.cols() - 1, x / factor), cy);
+        }
+    });
+    return out;
+}
+
 void regridStudy(io::StudyArea& study, double cell_size_m) {
     if (!(cell_size_m > 0)) throw ConfigError(cat("regrid: cell size must be > 0 m, got '", cell_size_m, "'"));
     auto& g = study.grid;
@@ -568,6 +580,14 @@ void LanduseCaModel::run(RunState& state) {
     const raster::ClassGrid earlier = mapOf(earlier_year);
     const double regrid_s = t_load.seconds();
     const int interval = from_year - earlier_year;
+    // Whole-multiple coarse grids with the same origin can hand their final map back to the study grid.
+    int expand_factor = 0;
+    if (!on_study_grid) {
+        const double ratio = study.grid.cell_size_m / state.study->grid.cell_size_m;
+        const int f = static_cast<int>(std::lround(ratio));
+        if (std::abs(ratio - f) < 1e-9 && state.landuse.at(from_year).cols() == state.study->grid.cols)
+            expand_factor = f;
+    }
 
     Context cx{study, m_p, m_p.seed ? *m_p.seed : state.seed, {}, {}, std::vector<int>(65536, -1),
                study.grid.cellArea_m2() / 1e4};
@@ -588,9 +608,10 @@ void LanduseCaModel::run(RunState& state) {
                  {"on_study_grid", on_study_grid},
                  {"note", on_study_grid ? "simulated maps are the run's land use for later models and checks"
                                         : cat("simulated maps are on the model's ", study.grid.cell_size_m,
-                                              " m grid: written as files, compliance computed on that grid; the run's "
-                                              "land use (later models, the runner's checks) stays the observed ",
-                                              from_year, " map")}};
+                                              " m grid: written as files, per-year compliance computed on that grid; "
+                                              "the final year is expanded back onto the study grid (each coarse cell "
+                                              "to its block of study cells) for later models and the runner's checks, "
+                                              "when the cell size is a whole multiple of the study's")}};
     M["calibration"] = {{"from", earlier_year}, {"to", from_year}};
 
     // ---- drivers
@@ -731,7 +752,13 @@ void LanduseCaModel::run(RunState& state) {
             for (size_t c = 0; c < map.size(); ++c)
                 if (map[c] != last[c] && change_year[c] == 0) change_year[c] = static_cast<std::uint8_t>(std::min(255, year - from_year));
             last = map;
-            if (on_study_grid) state.landuse[year] = map; // a map on another grid must not reach later models
+            if (on_study_grid) {
+                state.landuse[year] = map;
+            } else if (year == to_year && expand_factor > 0) {
+                // The final map goes back onto the study grid (each coarse cell -> its block of
+                // study cells) so that the runner's checks and compliance see the simulated year.
+                state.landuse[year] = blockExpand(map, expand_factor, state.landuse.at(from_year));
+            }
             const std::string fn = cat("landuse_", year, ".tif");
             writeClassTif(study, (fs::path(state.out_dir) / fn).string(), map, cat("simulated land use ", year));
             state.files.push_back(fn);

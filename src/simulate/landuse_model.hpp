@@ -24,6 +24,11 @@ void regridStudy(io::StudyArea& study, double cell_size_m);
 /// order inside the block; edge blocks use the cells that exist).
 raster::ClassGrid modeAggregate(const raster::ClassGrid& fine, int factor, int cols, int rows);
 
+/// Nearest-neighbour expansion of a coarse map back onto the fine grid it was aggregated from:
+/// fine cell (x, y) takes coarse cell (x / factor, y / factor); fine cells that are 0 (nodata) in
+/// `mask` stay 0. Output has the size of `mask`.
+raster::ClassGrid blockExpand(const raster::ClassGrid& coarse, int factor, const raster::ClassGrid& mask);
+
 /// `models.landuse_ca`: land-use change in yearly steps, PLUS style (see docs/LANDUSE.md).
 class LanduseCaModel : public Model {
   public:
