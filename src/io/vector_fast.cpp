@@ -21,6 +21,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "io/ogr_handles.hpp"
+
 namespace xiongguan::io {
 
 using core::cat;
@@ -28,27 +30,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct DsCloser {
-    void operator()(void* p) const {
-        if (p) GDALClose(static_cast<GDALDatasetH>(p));
-    }
-};
-using DsPtr = std::unique_ptr<void, DsCloser>;
-struct SrsFree {
-    void operator()(void* p) const {
-        if (p) OSRDestroySpatialReference(static_cast<OGRSpatialReferenceH>(p));
-    }
-};
-struct FeatureFree {
-    void operator()(void* p) const {
-        if (p) OGR_F_Destroy(static_cast<OGRFeatureH>(p));
-    }
-};
-struct CtFree {
-    void operator()(void* p) const {
-        if (p) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(p));
-    }
-};
+using detail::CtFree;
+using detail::DsCloser;
+using detail::DsPtr;
+using detail::SrsFree;
+using detail::FeatureFree;
 
 // Layers smaller than this are read serially (opening extra handles is not worth it).
 constexpr std::int64_t kMinParallelFeatures = 256;

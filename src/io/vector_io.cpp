@@ -19,6 +19,8 @@
 #include <memory>
 #include <set>
 
+#include "io/ogr_handles.hpp"
+
 namespace xiongguan::io {
 
 using core::cat;
@@ -26,22 +28,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct DsCloser {
-    void operator()(void* p) const {
-        if (p) GDALClose(static_cast<GDALDatasetH>(p));
-    }
-};
-using DsPtr = std::unique_ptr<void, DsCloser>;
-struct SrsFree {
-    void operator()(void* p) const {
-        if (p) OSRDestroySpatialReference(static_cast<OGRSpatialReferenceH>(p));
-    }
-};
-struct CtFree {
-    void operator()(void* p) const {
-        if (p) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(p));
-    }
-};
+using detail::CtFree;
+using detail::DsCloser;
+using detail::DsPtr;
+using detail::SrsFree;
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -1,4 +1,3 @@
-#include "core/errors.hpp"
 #include "core/random.hpp"
 
 #include <gtest/gtest.h>
@@ -24,15 +23,4 @@ TEST(Random, UniformIsInUnitIntervalWithMeanNearHalf) {
     }
     // Standard error of the mean is 1/sqrt(12 n) ~ 0.0009; allow 5 of them.
     EXPECT_NEAR(sum / n, 0.5, 0.0046);
-}
-
-TEST(Errors, CodesAreStable) {
-    // These numbers are documented in the README; changing one breaks users' scripts.
-    EXPECT_EQ(static_cast<int>(ErrorCode::Usage), 2);
-    EXPECT_EQ(static_cast<int>(ErrorCode::Config), 3);
-    EXPECT_EQ(static_cast<int>(ErrorCode::Input), 4);
-    EXPECT_EQ(static_cast<int>(ErrorCode::Geometry), 5);
-    EXPECT_EQ(static_cast<int>(ErrorCode::Io), 6);
-    EXPECT_EQ(static_cast<int>(ErrorCode::RunsFailed), 7);
-    EXPECT_STREQ(errorCodeName(ErrorCode::Geometry), "geometry");
 }
