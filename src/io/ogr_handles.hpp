@@ -5,7 +5,13 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "io/vector_io.hpp"
+#include "vector/geos.hpp"
+
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace xiongguan::io::detail {
 
@@ -30,5 +36,12 @@ struct CtFree {
         if (p) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(p));
     }
 };
+
+/// Validity step both readers share: for a polygonal `geom`, an invalid one throws GeometryError
+/// (Stop: file, fid, GEOS reason and location) or is repaired with MakeValid (Repair), in which
+/// case `geom` and `wkb` are replaced and one line is added to `repairs`.
+void checkPolygonValidity(vector::Context& ctx, vector::GeomPtr& geom, std::vector<std::uint8_t>& wkb,
+                          const std::string& path, std::int64_t fid, const std::string& role,
+                          InvalidPolicy invalid, std::vector<std::string>& repairs);
 
 } // namespace xiongguan::io::detail

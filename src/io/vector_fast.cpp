@@ -243,23 +243,7 @@ void readChunk(const VectorSource& src, const std::string& target_wkt, InvalidPo
                 continue;
             }
             vector::GeomPtr geom = vector::fromWkb(ctx, wkb);
-            const int type = GEOSGeomTypeId_r(ctx.handle(), geom.get());
-            if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
-                std::string reason = vector::invalidReason(ctx, geom.get());
-                if (!reason.empty()) {
-                    if (invalid == InvalidPolicy::Stop)
-                        throw GeometryError(cat(path, ": feature ", feat.fid, " of layer '", role,
-                                                "' is an invalid polygon: ", reason,
-                                                "; fix it, or set 'invalid_geometry: repair' in the study file"));
-                    vector::GeomPtr fixed = vector::polygonalPart(ctx, vector::makeValid(ctx, geom.get()).get());
-                    char area[64];
-                    std::snprintf(area, sizeof area, "%.1f", vector::area(ctx, fixed.get()));
-                    out.repairs.push_back(cat(path, ": feature ", feat.fid, " of layer '", role,
-                                              "' repaired with MakeValid (", reason, "); area now ", area, " m2"));
-                    geom = std::move(fixed);
-                    wkb = vector::toWkb(ctx, geom.get());
-                }
-            }
+            detail::checkPolygonValidity(ctx, geom, wkb, path, feat.fid, role, invalid, out.repairs);
             feat.env = vector::envelope(ctx, geom.get());
             feat.wkb = std::move(wkb);
         }

@@ -190,26 +190,11 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
             std::vector<std::uint8_t> wkb(static_cast<size_t>(OGR_G_WkbSize(g)));
             OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data());
             vector::GeomPtr geom = vector::fromWkb(ctx, wkb);
-            const int type = GEOSGeomTypeId_r(ctx.handle(), geom.get());
-            if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON) {
-                std::string reason = vector::invalidReason(ctx, geom.get());
-                if (!reason.empty()) {
-                    if (invalid == InvalidPolicy::Stop) {
-                        OGR_F_Destroy(f);
-                        throw GeometryError(cat(path, ": feature ", feat.fid, " of layer '", role,
-                                                "' is an invalid polygon: ", reason,
-                                                "; fix it, or set 'invalid_geometry: repair' in the study file"));
-                    }
-                    vector::GeomPtr fixed = vector::polygonalPart(ctx, vector::makeValid(ctx, geom.get()).get());
-                    // The area of the invalid input is not meaningful (a bow-tie's lobes cancel out),
-                    // so only the repaired area is reported.
-                    char area[64];
-                    std::snprintf(area, sizeof area, "%.1f", vector::area(ctx, fixed.get()));
-                    out.repairs.push_back(cat(path, ": feature ", feat.fid, " of layer '", role,
-                                              "' repaired with MakeValid (", reason, "); area now ", area, " m2"));
-                    geom = std::move(fixed);
-                    wkb = vector::toWkb(ctx, geom.get());
-                }
+            try {
+                detail::checkPolygonValidity(ctx, geom, wkb, path, feat.fid, role, invalid, out.repairs);
+            } catch (...) {
+                OGR_F_Destroy(f);
+                throw;
             }
             feat.env = vector::envelope(ctx, geom.get());
             feat.wkb = std::move(wkb);
@@ -219,6 +204,27 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
     }
     for (const auto& r : out.repairs) core::logWarn("load", r);
     return out;
+}
+
+void detail::checkPolygonValidity(vector::Context& ctx, vector::GeomPtr& geom, std::vector<std::uint8_t>& wkb,
+                                  const std::string& path, std::int64_t fid, const std::string& role,
+                                  InvalidPolicy invalid, std::vector<std::string>& repairs) {
+    const int type = GEOSGeomTypeId_r(ctx.handle(), geom.get());
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) return;
+    const std::string reason = vector::invalidReason(ctx, geom.get());
+    if (reason.empty()) return;
+    if (invalid == InvalidPolicy::Stop)
+        throw GeometryError(cat(path, ": feature ", fid, " of layer '", role, "' is an invalid polygon: ", reason,
+                                "; fix it, or set 'invalid_geometry: repair' in the study file"));
+    vector::GeomPtr fixed = vector::polygonalPart(ctx, vector::makeValid(ctx, geom.get()).get());
+    // The area of the invalid input is not meaningful (a bow-tie's lobes cancel out), so only the
+    // repaired area is reported.
+    char area[64];
+    std::snprintf(area, sizeof area, "%.1f", vector::area(ctx, fixed.get()));
+    repairs.push_back(cat(path, ": feature ", fid, " of layer '", role, "' repaired with MakeValid (", reason,
+                          "); area now ", area, " m2"));
+    geom = std::move(fixed);
+    wkb = vector::toWkb(ctx, geom.get());
 }
 
 std::string shapefileFieldName(const std::string& name) {

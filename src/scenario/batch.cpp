@@ -18,18 +18,6 @@ using core::cat;
 
 namespace {
 
-std::string normalise(const std::string& p) {
-    std::error_code ec;
-    fs::path abs = fs::absolute(fs::path(p), ec);
-    return (ec ? fs::path(p) : abs).lexically_normal().string();
-}
-
-std::string resolveFrom(const std::string& file, const std::string& rel) {
-    fs::path p(rel);
-    if (p.is_absolute()) return p.lexically_normal().string();
-    return (fs::path(file).parent_path() / p).lexically_normal().string();
-}
-
 std::uint64_t readSeedValue(const std::string& file, const YAML::Node& n, const std::string& what) {
     static const std::regex re("^[0-9]{1,19}$");
     if (!n.IsScalar() || !std::regex_match(n.Scalar(), re))
@@ -99,7 +87,7 @@ std::uint64_t derivedSeed(const std::string& run_id) {
 }
 
 Batch loadBatch(const std::string& path) {
-    const std::string file = normalise(path);
+    const std::string file = normalisePath(path);
     if (!fs::exists(file)) throw IoError(cat(file, ": cannot open (no such file)"));
     const YAML::Node n = io::loadYamlFile(file);
     if (!n.IsMap()) throw ConfigError(file + ": a batch must be a map of keys (name, scenarios, sweep, seeds)");
@@ -200,7 +188,7 @@ Batch loadBatch(const std::string& path) {
 }
 
 Batch folderBatch(const std::string& dir) {
-    const std::string d = normalise(dir);
+    const std::string d = normalisePath(dir);
     Batch b;
     b.name = fs::path(d).filename().string();
     if (b.name.empty()) b.name = fs::path(d).parent_path().filename().string();
@@ -212,7 +200,7 @@ Batch folderBatch(const std::string& dir) {
 
 Batch singleBatch(const std::string& scenario_path, std::optional<std::uint64_t> seed) {
     Batch b;
-    const std::string p = normalise(scenario_path);
+    const std::string p = normalisePath(scenario_path);
     const std::string kind = detectKind(p);
     if (kind != "scenario")
         throw ConfigError(p + ": is not a scenario file (it looks like a " + (kind.empty() ? std::string("file of unknown kind") : kind) + ")");

@@ -20,18 +20,6 @@ namespace {
 const std::set<std::string> kScenarioKeys = {"name",   "description", "extends", "study",  "period",
                                              "seed",   "checks",      "models",  "outputs", "override"};
 
-std::string normalise(const std::string& p) {
-    std::error_code ec;
-    fs::path abs = fs::absolute(fs::path(p), ec);
-    return (ec ? fs::path(p) : abs).lexically_normal().string();
-}
-
-std::string resolveFrom(const std::string& file, const std::string& rel) {
-    fs::path p(rel);
-    if (p.is_absolute()) return p.lexically_normal().string();
-    return (fs::path(file).parent_path() / p).lexically_normal().string();
-}
-
 std::string scalarText(const YAML::Node& n) {
     if (n.IsScalar()) return n.Scalar();
     if (n.IsSequence()) return "(a list)";
@@ -82,7 +70,7 @@ void mergeInto(YAML::Node dst, const YAML::Node& src, const std::string& prefix,
 }
 
 Merged loadMerged(const std::string& path, std::vector<std::string>& chain) {
-    const std::string file = normalise(path);
+    const std::string file = normalisePath(path);
     if (std::find(chain.begin(), chain.end(), file) != chain.end())
         throw ConfigError(cat(chain.back(), ": 'extends' makes a cycle through '", file, "'"));
     if (!fs::exists(file)) throw IoError(cat(file, ": cannot open (no such file)"));
@@ -240,6 +228,18 @@ nlohmann::ordered_json yamlToJson(const YAML::Node& node) {
         }
     }
     return s;
+}
+
+std::string normalisePath(const std::string& p) {
+    std::error_code ec;
+    fs::path abs = fs::absolute(fs::path(p), ec);
+    return (ec ? fs::path(p) : abs).lexically_normal().string();
+}
+
+std::string resolveFrom(const std::string& file, const std::string& rel) {
+    fs::path p(rel);
+    if (p.is_absolute()) return p.lexically_normal().string();
+    return (fs::path(file).parent_path() / p).lexically_normal().string();
 }
 
 std::string detectKind(const std::string& path) {

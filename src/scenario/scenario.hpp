@@ -63,6 +63,12 @@ Scenario loadScenario(const std::string& path, const std::vector<Assignment>& ex
 /// True when `s` is usable as a folder name: [A-Za-z0-9_.-], not starting with '.', no "..".
 bool isSafeName(const std::string& s);
 
+/// Absolute, lexically normal form of a path (as given when it cannot be made absolute).
+std::string normalisePath(const std::string& p);
+
+/// `rel` resolved against the folder of `file` (absolute paths are kept), lexically normal.
+std::string resolveFrom(const std::string& file, const std::string& rel);
+
 /// Kind of a YAML file, from its top-level keys: "study" (grid / layers / classes), "batch"
 /// (scenarios), "scenario" (models / period / study / extends), or "" when none fits.
 /// \throws ConfigError on a YAML syntax error, IoError when unreadable.
