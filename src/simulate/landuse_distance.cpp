@@ -6,200 +6,385 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace xiongguan::simulate {
 
 namespace {
 
-// Pass 1: g = distance in rows to the nearest source in the same column (kNoSource if none).
-// Row sweeps over column strips of 512: contiguous reads, vectorisable, independent strips.
-void columnPass(const raster::Grid<std::uint8_t>& mask, std::uint32_t* g) {
-    const int cols = mask.cols(), rows = mask.rows();
-    const std::uint8_t* m = mask.data();
-    constexpr int kStrip = 512;
+// ---------------------------------------------------------------------------------------------
+// Distance transform
+
+// Pass 1: g = distance in rows to the nearest source in the same column (max of T if none).
+// Row sweeps over column strips of 2 KiB: contiguous reads, vectorisable, independent strips.
+// T is uint16 when rows < 65,535 (half the memory traffic of uint32).
+template <typename T> void columnPass(const std::uint8_t* m, int cols, int rows, T* g) {
+    constexpr T inf = std::numeric_limits<T>::max();
+    constexpr int kStrip = static_cast<int>(2048 / sizeof(T));
     const int strips = (cols + kStrip - 1) / kStrip;
     tbb::parallel_for(tbb::blocked_range<int>(0, strips, 1), [&](const tbb::blocked_range<int>& rg) {
         for (int s = rg.begin(); s < rg.end(); ++s) {
-            const int c0 = s * kStrip, c1 = std::min(cols, c0 + kStrip);
-            // forward
-            for (int c = c0; c < c1; ++c) g[c] = m[c] ? 0u : kNoSource;
-            for (int r = 1; r < rows; ++r) {
-                const size_t o = static_cast<size_t>(r) * cols, p = o - cols;
-                for (int c = c0; c < c1; ++c) {
-                    const std::uint32_t up = g[p + c];
-                    g[o + c] = m[o + c] ? 0u : (up == kNoSource ? kNoSource : up + 1u);
+            const int c0 = s * kStrip, n = std::min(cols, c0 + kStrip) - c0;
+            {
+                const std::uint8_t* __restrict mr = m + c0;
+                T* __restrict gr = g + c0;
+                for (int c = 0; c < n; ++c) gr[c] = mr[c] ? T(0) : inf;
+            }
+            for (int r = 1; r < rows; ++r) { // forward
+                const size_t o = static_cast<size_t>(r) * cols + c0;
+                const std::uint8_t* __restrict mr = m + o;
+                const T* __restrict up = g + o - cols;
+                T* __restrict gr = g + o;
+                for (int c = 0; c < n; ++c) {
+                    const T u = up[c];
+                    const T next = static_cast<T>(u + static_cast<T>(u != inf));
+                    gr[c] = mr[c] ? T(0) : next;
                 }
             }
-            // backward
-            for (int r = rows - 2; r >= 0; --r) {
-                const size_t o = static_cast<size_t>(r) * cols, n = o + cols;
-                for (int c = c0; c < c1; ++c) {
-                    const std::uint32_t dn = g[n + c];
-                    if (dn != kNoSource && dn + 1u < g[o + c]) g[o + c] = dn + 1u;
+            for (int r = rows - 2; r >= 0; --r) { // backward
+                const size_t o = static_cast<size_t>(r) * cols + c0;
+                const T* __restrict dn = g + o + cols;
+                T* __restrict gr = g + o;
+                for (int c = 0; c < n; ++c) {
+                    const T d = dn[c];
+                    const T next = static_cast<T>(d + static_cast<T>(d != inf));
+                    gr[c] = std::min(gr[c], next);
                 }
             }
         }
     });
 }
 
-struct RowScratch {
-    std::vector<std::int64_t> f;
+// Lower envelope of the parabolas y = (x - v)² + f(v) of one row. z[j] = zn[j] / zd[j] (zd > 0) is
+// where parabola j starts to be the lowest; compared by cross-multiplication, so exact in int64.
+struct Envelope {
     std::vector<int> v;
-    std::vector<double> z;
+    std::vector<std::int64_t> f, h, zn, zd; // h = f + v²
+    void reserve(int cols) {
+        const size_t n = static_cast<size_t>(cols) + 1;
+        if (v.size() < n) {
+            v.resize(n);
+            f.resize(n);
+            h.resize(n);
+            zn.resize(n);
+            zd.resize(n);
+        }
+    }
 };
 
-// Pass 2 on one row: lower envelope of parabolas (q - v)² + f(v) over the columns with a source
-// in their column. Writes the exact squared distance through `emit(col, d2)`.
-template <typename Emit> void rowPass(const std::uint32_t* grow, int cols, RowScratch& s, Emit&& emit) {
-    s.f.resize(cols);
-    s.v.resize(cols);
-    s.z.resize(static_cast<size_t>(cols) + 1);
+// Builds the envelope of the columns with a source in their column; returns the parabola count.
+template <typename T> int buildEnvelope(const T* g, int cols, Envelope& e) {
+    constexpr T inf = std::numeric_limits<T>::max();
+    e.reserve(cols);
+    int* v = e.v.data();
+    std::int64_t *f = e.f.data(), *h = e.h.data(), *zn = e.zn.data(), *zd = e.zd.data();
     int k = -1;
     for (int q = 0; q < cols; ++q) {
-        if (grow[q] == kNoSource) continue;
-        const std::int64_t fq = static_cast<std::int64_t>(grow[q]) * grow[q];
-        s.f[q] = fq;
+        const T gq = g[q];
+        if (gq == inf) continue;
+        const std::int64_t fq = static_cast<std::int64_t>(gq) * gq;
+        const std::int64_t hq = fq + static_cast<std::int64_t>(q) * q;
         if (k < 0) {
             k = 0;
-            s.v[0] = q;
-            s.z[0] = -std::numeric_limits<double>::infinity();
-            s.z[1] = std::numeric_limits<double>::infinity();
+            v[0] = q;
+            f[0] = fq;
+            h[0] = hq;
             continue;
         }
-        double sx;
+        std::int64_t sn, sd;
         for (;;) {
-            const int vk = s.v[k];
-            // intersection of the parabolas rooted at q and vk; numerators are exact integers < 2^53.
-            // z[0] = -inf, so k never drops below 0.
-            sx = static_cast<double>((fq + static_cast<std::int64_t>(q) * q) -
-                                     (s.f[vk] + static_cast<std::int64_t>(vk) * vk)) /
-                 (2.0 * (q - vk));
-            if (sx <= s.z[k]) {
-                --k;
+            // intersection of the parabolas rooted at v[k] and q: sn / sd
+            sn = hq - h[k];
+            sd = 2 * static_cast<std::int64_t>(q - v[k]);
+            if (k > 0 && sn * zd[k] <= zn[k] * sd) {
+                --k; // parabola k is nowhere the lowest
                 continue;
             }
             break;
         }
         ++k;
-        s.v[k] = q;
-        s.z[k] = sx;
-        s.z[k + 1] = std::numeric_limits<double>::infinity();
+        v[k] = q;
+        f[k] = fq;
+        h[k] = hq;
+        zn[k] = sn;
+        zd[k] = sd;
     }
-    if (k < 0) {
-        for (int q = 0; q < cols; ++q) emit(q, std::int64_t(-1));
+    return k + 1;
+}
+
+// Calls fill(a, b, v, f) for each parabola of the envelope and the columns [a, b] where it is lowest.
+template <typename Fill> void scanEnvelope(const Envelope& e, int n, int cols, Fill&& fill) {
+    std::int64_t lo = 0;
+    for (int j = 0; j < n && lo < cols; ++j) {
+        std::int64_t hi = cols - 1;
+        if (j + 1 < n) {
+            const std::int64_t zn = e.zn[j + 1], zd = e.zd[j + 1];
+            const std::int64_t fl = zn >= 0 ? zn / zd : -((-zn + zd - 1) / zd); // floor(zn / zd)
+            hi = std::min(hi, fl);
+        }
+        if (hi >= lo) {
+            fill(static_cast<int>(lo), static_cast<int>(hi), e.v[j], e.f[j]);
+            lo = hi + 1;
+        }
+    }
+}
+
+// out[q] = float(sqrt(double((q - v)² + f)) * cell) for q in [a, b]; the SSE2 path gives the same
+// bits as the scalar one (IEEE sqrt, mul, add and conversion, same order).
+inline void fillMetres(float* out, int a, int b, int v, std::int64_t f, double cell) {
+    const double fd = static_cast<double>(f);
+    int q = a;
+#if defined(__SSE2__)
+    __m128d dq = _mm_set_pd(static_cast<double>(a + 1 - v), static_cast<double>(a - v));
+    const __m128d two = _mm_set1_pd(2.0), fv = _mm_set1_pd(fd), cv = _mm_set1_pd(cell);
+    for (; q + 1 <= b; q += 2) {
+        const __m128d d2 = _mm_add_pd(_mm_mul_pd(dq, dq), fv);
+        const __m128 r = _mm_cvtpd_ps(_mm_mul_pd(_mm_sqrt_pd(d2), cv));
+        _mm_storel_pi(reinterpret_cast<__m64*>(out + q), r);
+        dq = _mm_add_pd(dq, two);
+    }
+#endif
+    for (; q <= b; ++q) {
+        const double dx = q - v;
+        out[q] = static_cast<float>(std::sqrt(dx * dx + fd) * cell);
+    }
+}
+
+template <typename T>
+void rowMetres(const T* grow, int cols, Envelope& e, double cell, float none_value, float* out) {
+    const int n = buildEnvelope(grow, cols, e);
+    if (n == 0) {
+        std::fill(out, out + cols, none_value);
         return;
     }
-    int j = 0;
-    for (int q = 0; q < cols; ++q) {
-        while (s.z[j + 1] < q) ++j;
-        const std::int64_t dq = q - s.v[j];
-        emit(q, dq * dq + s.f[s.v[j]]);
+    scanEnvelope(e, n, cols, [&](int a, int b, int v, std::int64_t f) { fillMetres(out, a, b, v, f, cell); });
+}
+
+template <typename T> struct ColumnDistances {
+    std::unique_ptr<T[]> g; // uninitialised allocation: the column pass writes every cell
+    explicit ColumnDistances(const raster::Grid<std::uint8_t>& mask) : g(new T[mask.size()]) {
+        columnPass(mask.data(), mask.cols(), mask.rows(), g.get());
     }
-}
+};
 
-} // namespace
-
-raster::Grid<std::uint32_t> squaredDistanceCells(const raster::Grid<std::uint8_t>& mask) {
+template <typename T> raster::Grid<std::uint32_t> squaredImpl(const raster::Grid<std::uint8_t>& mask) {
     const int cols = mask.cols(), rows = mask.rows();
-    raster::Grid<std::uint32_t> g(cols, rows);
-    if (g.size() == 0) return g;
-    columnPass(mask, g.data());
-    tbb::enumerable_thread_specific<RowScratch> scratch;
-    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> rowbuf;
+    raster::Grid<std::uint32_t> out(cols, rows);
+    const ColumnDistances<T> cd(mask);
+    tbb::enumerable_thread_specific<Envelope> env;
     tbb::parallel_for(tbb::blocked_range<int>(0, rows, 16), [&](const tbb::blocked_range<int>& rg) {
-        auto& s = scratch.local();
-        auto& buf = rowbuf.local();
-        buf.resize(cols);
+        auto& e = env.local();
         for (int r = rg.begin(); r < rg.end(); ++r) {
-            std::uint32_t* row = g.data() + static_cast<size_t>(r) * cols;
-            std::copy(row, row + cols, buf.begin());
-            rowPass(buf.data(), cols, s, [&](int q, std::int64_t d2) {
-                row[q] = d2 < 0 ? kNoSource
-                                : static_cast<std::uint32_t>(std::min<std::int64_t>(d2, kNoSource - 1));
-            });
-        }
-    });
-    return g;
-}
-
-raster::Grid<float> distanceMetres(const raster::Grid<std::uint8_t>& mask, double cell_size_m, float none_value) {
-    const int cols = mask.cols(), rows = mask.rows();
-    raster::Grid<float> out(cols, rows);
-    if (out.size() == 0) return out;
-    std::vector<std::uint32_t> g(out.size());
-    columnPass(mask, g.data());
-    tbb::enumerable_thread_specific<RowScratch> scratch;
-    tbb::parallel_for(tbb::blocked_range<int>(0, rows, 16), [&](const tbb::blocked_range<int>& rg) {
-        auto& s = scratch.local();
-        for (int r = rg.begin(); r < rg.end(); ++r) {
-            float* row = out.data() + static_cast<size_t>(r) * cols;
-            rowPass(g.data() + static_cast<size_t>(r) * cols, cols, s, [&](int q, std::int64_t d2) {
-                row[q] = d2 < 0 ? none_value
-                                : static_cast<float>(std::sqrt(static_cast<double>(d2)) * cell_size_m);
+            const size_t o = static_cast<size_t>(r) * cols;
+            std::uint32_t* row = out.data() + o;
+            const int n = buildEnvelope(cd.g.get() + o, cols, e);
+            if (n == 0) {
+                std::fill(row, row + cols, kNoSource);
+                continue;
+            }
+            scanEnvelope(e, n, cols, [&](int a, int b, int v, std::int64_t f) {
+                for (int q = a; q <= b; ++q) {
+                    const std::int64_t d = q - v;
+                    row[q] = static_cast<std::uint32_t>(std::min<std::int64_t>(d * d + f, kNoSource - 1));
+                }
             });
         }
     });
     return out;
 }
 
+template <typename T>
+raster::Grid<float> metresImpl(const raster::Grid<std::uint8_t>& mask, double cell, float none_value) {
+    const int cols = mask.cols(), rows = mask.rows();
+    raster::Grid<float> out(cols, rows);
+    const ColumnDistances<T> cd(mask);
+    tbb::enumerable_thread_specific<Envelope> env;
+    tbb::parallel_for(tbb::blocked_range<int>(0, rows, 16), [&](const tbb::blocked_range<int>& rg) {
+        auto& e = env.local();
+        for (int r = rg.begin(); r < rg.end(); ++r) {
+            const size_t o = static_cast<size_t>(r) * cols;
+            rowMetres(cd.g.get() + o, cols, e, cell, none_value, out.data() + o);
+        }
+    });
+    return out;
+}
+
+template <typename T>
+void metresRowsImpl(const raster::Grid<std::uint8_t>& mask, double cell, float none_value, int band_rows,
+                    const std::function<void(int, int, const float*)>& sink) {
+    const int cols = mask.cols(), rows = mask.rows();
+    const ColumnDistances<T> cd(mask);
+    const int bands = (rows + band_rows - 1) / band_rows;
+    // At most kTokens bands are in flight and the first and last stages run in band order, so
+    // band b can use buffer b % kTokens (reused: a fresh 10 MB allocation would page-fault each time).
+    constexpr int kTokens = 3;
+    const size_t band_cells = static_cast<size_t>(band_rows) * cols;
+    std::unique_ptr<float[]> pool[kTokens];
+    for (auto& p : pool) p.reset(new float[band_cells]);
+    tbb::enumerable_thread_specific<Envelope> env;
+    int next = 0;
+    tbb::parallel_pipeline(
+        kTokens,
+        tbb::make_filter<void, int>(tbb::filter_mode::serial_in_order,
+                                    [&](tbb::flow_control& fc) -> int {
+                                        if (next >= bands) {
+                                            fc.stop();
+                                            return -1;
+                                        }
+                                        return next++;
+                                    }) &
+            tbb::make_filter<int, int>(tbb::filter_mode::parallel,
+                                       [&](int b) {
+                                           const int r0 = b * band_rows, r1 = std::min(rows, r0 + band_rows);
+                                           float* values = pool[b % kTokens].get();
+                                           tbb::parallel_for(tbb::blocked_range<int>(r0, r1, 8),
+                                                             [&](const tbb::blocked_range<int>& rg) {
+                                                                 auto& e = env.local();
+                                                                 for (int r = rg.begin(); r < rg.end(); ++r)
+                                                                     rowMetres(cd.g.get() + static_cast<size_t>(r) * cols,
+                                                                               cols, e, cell, none_value,
+                                                                               values + static_cast<size_t>(r - r0) * cols);
+                                                             });
+                                           return b;
+                                       }) &
+            tbb::make_filter<int, void>(tbb::filter_mode::serial_in_order, [&](int b) {
+                const int r0 = b * band_rows;
+                sink(r0, std::min(rows, r0 + band_rows) - r0, pool[b % kTokens].get());
+            }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neighbourhood counts
+
+// Counts of class indexes 0..K-1 in the (2R+1)² window for output rows [y0, y1) and grid columns
+// [x0, x0 + wc). out_row(k, y) gives the wc output bytes of class k and grid row y.
+// Scratch: a ring of 2R+2 class-index rows (with R columns of halo each side) and K running
+// column sums (8-bit: at most 2R+1 <= 15).
+template <int R, typename OutRow>
+void countsBand(const raster::ClassGrid& landuse, const std::uint8_t* class_index, size_t nvals, int K, int x0,
+                int wc, int y0, int y1, OutRow&& out_row, std::vector<std::uint8_t>& scratch) {
+    constexpr int W = 2 * R + 1, kRing = W + 1;
+    const int cols = landuse.cols(), rows = landuse.rows();
+    const int hc = wc + 2 * R;
+    const size_t hcs = static_cast<size_t>(hc);
+    scratch.resize(hcs * (kRing + static_cast<size_t>(K)));
+    std::uint8_t* ring = scratch.data();
+    std::uint8_t* vsum = ring + hcs * kRing;
+    std::fill(vsum, vsum + hcs * K, std::uint8_t(0));
+    const int c0 = x0 - R;
+    const int in0 = std::max(0, -c0), in1 = std::min(hc, cols - c0); // halo columns inside the grid
+    auto index_row = [&](int gr) -> const std::uint8_t* {
+        std::uint8_t* dst = ring + hcs * static_cast<size_t>(gr % kRing);
+        const std::uint16_t* src = landuse.data() + static_cast<size_t>(gr) * cols + c0;
+        for (int c = 0; c < in0; ++c) dst[c] = 255;
+        for (int c = in0; c < in1; ++c) {
+            const std::uint16_t v = src[c];
+            dst[c] = v < nvals ? class_index[v] : std::uint8_t(255);
+        }
+        for (int c = std::max(in0, in1); c < hc; ++c) dst[c] = 255;
+        return dst;
+    };
+    auto add_row = [&](const std::uint8_t* __restrict a) {
+        for (int k = 0; k < K; ++k) {
+            std::uint8_t* __restrict s = vsum + hcs * k;
+            const std::uint8_t kk = static_cast<std::uint8_t>(k);
+            for (int c = 0; c < hc; ++c) s[c] = static_cast<std::uint8_t>(s[c] + (a[c] == kk));
+        }
+    };
+    // rows y0-R .. y0+R-1 first; then each step adds row y+R and drops row y-R-1
+    for (int gr = std::max(0, y0 - R); gr < std::min(rows, y0 + R); ++gr) add_row(index_row(gr));
+    for (int y = y0; y < y1; ++y) {
+        const int in_r = y + R, out_r = y - R - 1;
+        const bool has_in = in_r < rows, has_out = out_r >= 0 && out_r >= y0 - R;
+        const std::uint8_t* a = has_in ? index_row(in_r) : nullptr;
+        const std::uint8_t* b = has_out ? ring + hcs * static_cast<size_t>(out_r % kRing) : nullptr;
+        for (int k = 0; k < K; ++k) {
+            std::uint8_t* __restrict s = vsum + hcs * k;
+            const std::uint8_t kk = static_cast<std::uint8_t>(k);
+            if (a && b) {
+                const std::uint8_t* __restrict aa = a;
+                const std::uint8_t* __restrict bb = b;
+                for (int c = 0; c < hc; ++c)
+                    s[c] = static_cast<std::uint8_t>(s[c] + (aa[c] == kk) - (bb[c] == kk));
+            } else if (a) {
+                const std::uint8_t* __restrict aa = a;
+                for (int c = 0; c < hc; ++c) s[c] = static_cast<std::uint8_t>(s[c] + (aa[c] == kk));
+            } else if (b) {
+                const std::uint8_t* __restrict bb = b;
+                for (int c = 0; c < hc; ++c) s[c] = static_cast<std::uint8_t>(s[c] - (bb[c] == kk));
+            }
+            // horizontal (2R+1)-tap sum of the column sums
+            std::uint8_t* __restrict o = out_row(k, y);
+            const std::uint8_t* __restrict ss = s;
+            for (int c = 0; c < wc; ++c) {
+                std::uint8_t acc = ss[c]; // at most (2R+1)² <= 225
+                for (int d = 1; d < W; ++d) acc = static_cast<std::uint8_t>(acc + ss[c + d]);
+                o[c] = acc;
+            }
+        }
+    }
+}
+
+template <typename OutRow>
+void countsBandAnyRadius(int radius, const raster::ClassGrid& landuse, const std::uint8_t* class_index, size_t nvals,
+                         int K, int x0, int wc, int y0, int y1, OutRow&& out_row, std::vector<std::uint8_t>& scratch) {
+    switch (radius) {
+    case 1: return countsBand<1>(landuse, class_index, nvals, K, x0, wc, y0, y1, out_row, scratch);
+    case 2: return countsBand<2>(landuse, class_index, nvals, K, x0, wc, y0, y1, out_row, scratch);
+    case 3: return countsBand<3>(landuse, class_index, nvals, K, x0, wc, y0, y1, out_row, scratch);
+    case 4: return countsBand<4>(landuse, class_index, nvals, K, x0, wc, y0, y1, out_row, scratch);
+    case 5: return countsBand<5>(landuse, class_index, nvals, K, x0, wc, y0, y1, out_row, scratch);
+    case 6: return countsBand<6>(landuse, class_index, nvals, K, x0, wc, y0, y1, out_row, scratch);
+    case 7: return countsBand<7>(landuse, class_index, nvals, K, x0, wc, y0, y1, out_row, scratch);
+    default:
+        throw ConfigError("neighbourhood radius must be 1..7 cells, got '" + std::to_string(radius) + "'");
+    }
+}
+
+} // namespace
+
+raster::Grid<std::uint32_t> squaredDistanceCells(const raster::Grid<std::uint8_t>& mask) {
+    if (mask.size() == 0) return raster::Grid<std::uint32_t>(mask.cols(), mask.rows());
+    return mask.rows() < 0xFFFF ? squaredImpl<std::uint16_t>(mask) : squaredImpl<std::uint32_t>(mask);
+}
+
+raster::Grid<float> distanceMetres(const raster::Grid<std::uint8_t>& mask, double cell_size_m, float none_value) {
+    if (mask.size() == 0) return raster::Grid<float>(mask.cols(), mask.rows());
+    return mask.rows() < 0xFFFF ? metresImpl<std::uint16_t>(mask, cell_size_m, none_value)
+                                : metresImpl<std::uint32_t>(mask, cell_size_m, none_value);
+}
+
+void distanceMetresRows(const raster::Grid<std::uint8_t>& mask, double cell_size_m, float none_value, int band_rows,
+                        const std::function<void(int, int, const float*)>& sink) {
+    if (band_rows < 1) throw ConfigError("distanceMetresRows: band_rows must be >= 1, got " + std::to_string(band_rows));
+    if (mask.size() == 0) return;
+    if (mask.rows() < 0xFFFF)
+        metresRowsImpl<std::uint16_t>(mask, cell_size_m, none_value, band_rows, sink);
+    else
+        metresRowsImpl<std::uint32_t>(mask, cell_size_m, none_value, band_rows, sink);
+}
+
 void neighbourhoodCountsWindow(const raster::ClassGrid& landuse, const std::vector<std::uint8_t>& class_index,
                                int class_count, int radius, const raster::Window& w, std::vector<std::uint8_t>& out,
                                std::vector<std::uint8_t>& scratch) {
-    const int cols = landuse.cols(), rows = landuse.rows();
-    const int r0 = std::max(0, w.row0 - radius), r1 = std::min(rows, w.row0 + w.rows + radius);
-    const int hr = r1 - r0;          // halo rows
-    const int wc = w.cols;
-    const size_t plane = static_cast<size_t>(wc) * w.rows;
-    out.assign(plane * class_count, 0);
-    // Class index of the halo window (cols with halo), 255 outside the grid or unlisted.
-    const int c0 = w.col0 - radius, hc = wc + 2 * radius;
-    scratch.resize(static_cast<size_t>(hr) * hc + static_cast<size_t>(hr) * wc);
-    std::uint8_t* idx = scratch.data();
-    std::uint8_t* hsum = scratch.data() + static_cast<size_t>(hr) * hc;
-    const size_t nvals = class_index.size();
-    for (int r = 0; r < hr; ++r) {
-        const std::uint16_t* src = landuse.data() + static_cast<size_t>(r0 + r) * cols;
-        std::uint8_t* dst = idx + static_cast<size_t>(r) * hc;
-        for (int c = 0; c < hc; ++c) {
-            const int gc = c0 + c;
-            std::uint8_t v = 255;
-            if (gc >= 0 && gc < cols) {
-                const std::uint16_t cv = src[gc];
-                if (cv < nvals) v = class_index[cv];
-            }
-            dst[c] = v;
-        }
-    }
-    const int win = 2 * radius + 1;
-    for (int k = 0; k < class_count; ++k) {
-        const std::uint8_t kk = static_cast<std::uint8_t>(k);
-        // horizontal sums
-        for (int r = 0; r < hr; ++r) {
-            const std::uint8_t* s = idx + static_cast<size_t>(r) * hc;
-            std::uint8_t* h = hsum + static_cast<size_t>(r) * wc;
-            for (int c = 0; c < wc; ++c) {
-                unsigned acc = 0;
-                for (int d = 0; d < win; ++d) acc += s[c + d] == kk;
-                h[c] = static_cast<std::uint8_t>(acc);
-            }
-        }
-        // vertical sums into the window's rows
-        std::uint8_t* o = out.data() + plane * k;
-        for (int r = 0; r < w.rows; ++r) {
-            const int gr = w.row0 + r;
-            const int a = std::max(0, gr - radius) - r0, b = std::min(rows - 1, gr + radius) - r0;
-            std::uint8_t* orow = o + static_cast<size_t>(r) * wc;
-            std::fill(orow, orow + wc, std::uint8_t(0));
-            for (int rr = a; rr <= b; ++rr) {
-                const std::uint8_t* h = hsum + static_cast<size_t>(rr) * wc;
-                for (int c = 0; c < wc; ++c) orow[c] = static_cast<std::uint8_t>(orow[c] + h[c]);
-            }
-        }
-    }
+    const size_t plane = static_cast<size_t>(w.cols) * w.rows;
+    out.resize(plane * class_count);
+    if (plane == 0) return;
+    std::uint8_t* base = out.data();
+    countsBandAnyRadius(
+        radius, landuse, class_index.data(), class_index.size(), class_count, w.col0, w.cols, w.row0, w.row0 + w.rows,
+        [&](int k, int y) { return base + plane * k + static_cast<size_t>(y - w.row0) * w.cols; }, scratch);
 }
 
 std::vector<raster::Grid<std::uint8_t>> neighbourhoodCounts(const raster::ClassGrid& landuse,
@@ -212,25 +397,21 @@ std::vector<raster::Grid<std::uint8_t>> neighbourhoodCounts(const raster::ClassG
     std::vector<std::uint8_t> class_index(65536, 255);
     for (size_t k = 0; k < class_values.size(); ++k) class_index[class_values[k]] = static_cast<std::uint8_t>(k);
     const int K = static_cast<int>(class_values.size());
-    std::vector<raster::Grid<std::uint8_t>> out;
-    out.reserve(K);
-    for (int k = 0; k < K; ++k) out.emplace_back(cols, rows);
-    // Full-width row bands: each band's output rows are contiguous in every class grid.
-    constexpr int kBand = 64;
+    // The output grids are allocated (and zeroed by std::vector) in parallel: K × cells bytes.
+    std::vector<raster::Grid<std::uint8_t>> out(static_cast<size_t>(K));
+    tbb::parallel_for(0, K, [&](int k) { out[static_cast<size_t>(k)] = raster::Grid<std::uint8_t>(cols, rows); });
+    if (landuse.size() == 0 || K == 0) return out;
+    // Full-width row bands written straight into the class grids.
+    constexpr int kBand = 128;
     const int bands = (rows + kBand - 1) / kBand;
-    struct Scratch {
-        std::vector<std::uint8_t> out, tmp;
-    };
-    tbb::enumerable_thread_specific<Scratch> scratch;
+    tbb::enumerable_thread_specific<std::vector<std::uint8_t>> scratch;
     tbb::parallel_for(tbb::blocked_range<int>(0, bands, 1), [&](const tbb::blocked_range<int>& rg) {
         auto& s = scratch.local();
         for (int b = rg.begin(); b < rg.end(); ++b) {
-            raster::Window w{0, b * kBand, cols, std::min(kBand, rows - b * kBand)};
-            neighbourhoodCountsWindow(landuse, class_index, K, radius, w, s.out, s.tmp);
-            const size_t plane = static_cast<size_t>(w.cols) * w.rows;
-            for (int k = 0; k < K; ++k)
-                std::copy(s.out.begin() + plane * k, s.out.begin() + plane * (k + 1),
-                          out[k].data() + static_cast<size_t>(w.row0) * cols);
+            const int y0 = b * kBand, y1 = std::min(rows, y0 + kBand);
+            countsBandAnyRadius(
+                radius, landuse, class_index.data(), class_index.size(), K, 0, cols, y0, y1,
+                [&](int k, int y) { return out[static_cast<size_t>(k)].data() + static_cast<size_t>(y) * cols; }, s);
         }
     });
     return out;
