@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -119,9 +118,11 @@ int nbhdMode(const char* in, int radius) {
     double gt[6];
     std::string wkt;
     const auto g = readBand<std::uint16_t>(in, GDT_UInt16, gt, wkt);
-    std::set<std::uint16_t> vals(g.values().begin(), g.values().end());
-    vals.erase(0);
-    const std::vector<std::uint16_t> classes(vals.begin(), vals.end());
+    std::vector<char> seen(65536, 0);
+    for (auto v : g.values()) seen[v] = 1;
+    std::vector<std::uint16_t> classes; // every value present but 0, ascending
+    for (int v = 1; v < 65536; ++v)
+        if (seen[static_cast<size_t>(v)]) classes.push_back(static_cast<std::uint16_t>(v));
     core::Timer kernel;
     const auto counts = simulate::neighbourhoodCounts(g, classes, radius);
     const double k = kernel.seconds();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Land-use benchmarks (issue 6): distance raster vs gdal_proximity.py (and GRASS r.grow.distance if
-# installed), 5x5 class counts vs scipy.ndimage (and GRASS r.neighbors), then whole runs of
+# Land-use benchmarks (issue 6): distance raster vs gdal_proximity.py and GRASS r.grow.distance, 5x5
+# class counts vs scipy.ndimage and GRASS r.neighbors (grass-core is installed when missing), then whole runs of
 # models.landuse_ca on the shipped study (30 m and 10 m) with time and peak memory.
 # Usage: tools/bench_landuse.sh [build-dir] ; env N (grid side, default 10000), REPEAT (default 3),
 # SKIP_RUNS=1 to run only the kernels. Results: $OUT (default out/bench_landuse)/results.jsonl.
@@ -25,27 +25,74 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 wall() { # wall seconds of a command
   local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N); awk "BEGIN {print $t1 - $t0}"
 }
+# Distance raster, file -> file. Both tools write a new Float32 GeoTIFF, tiled 256 x 256, uncompressed
+# (the old output is deleted before each timed run, outside the timing, for both).
 for i in $(seq "$REPEAT"); do
+  rm -f "$OUT/edt_ours.tif" "$OUT/edt_gdal.tif"
   o=$("$BENCH" edt "$OUT/mask_$N.tif" "$OUT/edt_ours.tif")
   echo "{\"kernel\": \"distance\", \"tool\": \"xiongguan\", \"run\": $i, \"result\": $o}" | tee -a "$RES"
   g=$(wall gdal_proximity.py -q "$OUT/mask_$N.tif" "$OUT/edt_gdal.tif" -values 1 -distunits PIXEL -ot Float32 -co TILED=YES)
   echo "{\"kernel\": \"distance\", \"tool\": \"gdal_proximity.py\", \"run\": $i, \"total_s\": $g}" | tee -a "$RES"
 done
-echo "{\"kernel\": \"distance\", \"check\": $($PY tools/bench_landuse_scipy.py edt_check "$OUT/mask_$N.tif" "$OUT/edt_ours.tif" "$OUT/edt_gdal.tif")}" | tee -a "$RES"
-if command -v grass > /dev/null; then
-  for i in $(seq "$REPEAT"); do
-    g=$(wall grass --tmp-location "$OUT/mask_$N.tif" --exec sh -c "r.in.gdal -o input=$OUT/mask_$N.tif output=m --q && r.null map=m setnull=0 && r.grow.distance input=m distance=d metric=euclidean --q")
-    echo "{\"kernel\": \"distance\", \"tool\": \"grass r.grow.distance (incl. import)\", \"run\": $i, \"total_s\": $g}" | tee -a "$RES"
-  done
-else
-  echo '{"kernel": "distance", "tool": "grass", "note": "GRASS not installed"}' | tee -a "$RES"
-fi
 for i in $(seq "$REPEAT"); do
   o=$("$BENCH" nbhd "$OUT/classes_$N.tif" 2)
   echo "{\"kernel\": \"neighbourhood5x5\", \"tool\": \"xiongguan\", \"run\": $i, \"result\": $o}" | tee -a "$RES"
   s=$($PY tools/bench_landuse_scipy.py nbhd "$OUT/classes_$N.tif" 2)
   echo "{\"kernel\": \"neighbourhood5x5\", \"tool\": \"scipy.ndimage.convolve\", \"run\": $i, \"result\": $s}" | tee -a "$RES"
 done
+
+# GRASS GIS peers (package grass-core, installed here when missing; GRASS 8.2 modules are single-threaded).
+# The rasters are imported into a fresh GRASS database once (timed as import, not part of the kernels);
+# each module run is timed inside the GRASS session (session start-up excluded):
+#   distance: r.grow.distance metric=euclidean on the source cells (mask 0 set to null), then the
+#             export r.out.gdal (Float32, TILED=YES) timed separately;
+#   counts:   r.neighbors method=sum size=5 on each class's 0/1 indicator map (made during import),
+#             the same per-class convolution scipy does; checksum = sum of all counts.
+if ! command -v grass > /dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get install -y --no-install-recommends grass-core > "$OUT/apt_grass.log" 2>&1 ||
+    { apt-get update > /dev/null 2>&1 && apt-get install -y --no-install-recommends grass-core >> "$OUT/apt_grass.log" 2>&1; } || true
+fi
+if command -v grass > /dev/null; then
+  GDB="$OUT/grassdb"
+  rm -rf "$GDB"; mkdir -p "$GDB"
+  CELL=$(gdalinfo "$OUT/mask_$N.tif" | sed -n 's/^Pixel Size = (\([0-9.]*\),.*/\1/p')
+  grass -c "$OUT/mask_$N.tif" -e "$GDB/loc" > /dev/null 2>&1
+  gx() { grass "$GDB/loc/PERMANENT" --exec "$@" 2> /dev/null; }
+  # shellcheck disable=SC2016
+  imp=$(gx sh -c 't0=$(date +%s.%N)
+    r.in.gdal -o input="$1" output=m --q && r.in.gdal -o input="$2" output=c --q && g.region raster=m
+    r.mapcalc "src = if(m, 1, null())" --q
+    for k in $(r.stats -n c --q); do echo "i_$k = if(c == $k, 1, 0)"; done | r.mapcalc file=- --q
+    echo "{\"import_s\": $(awk "BEGIN {print $(date +%s.%N) - $t0}"), \"classes\": \"$(r.stats -n c --q | tr "\n" " ")\"}"' \
+    sh "$(realpath "$OUT/mask_$N.tif")" "$(realpath "$OUT/classes_$N.tif")" | tail -1) || true
+  CLASSES=$(echo "$imp" | sed -n 's/.*"classes": "\([0-9 ]*\)".*/\1/p')
+  echo "{\"kernel\": \"grass\", \"tool\": \"r.in.gdal + r.mapcalc (indicators)\", \"result\": $imp}" | tee -a "$RES"
+  for i in $(seq "$REPEAT"); do
+    rm -f "$OUT/edt_grass.tif"
+    # shellcheck disable=SC2016
+    o=$(gx sh -c 't0=$(date +%s.%N)
+      r.grow.distance input=src distance=d metric=euclidean --o --q; t1=$(date +%s.%N)
+      r.out.gdal input=d output="$1" type=Float32 createopt=TILED=YES --q -f > /dev/null 2>&1; t2=$(date +%s.%N)
+      echo "{\"module_s\": $(awk "BEGIN {print $t1 - $t0}"), \"export_s\": $(awk "BEGIN {print $t2 - $t1}")}"' \
+      sh "$(realpath -m "$OUT/edt_grass.tif")" | tail -1) || true
+    echo "{\"kernel\": \"distance\", \"tool\": \"grass r.grow.distance\", \"run\": $i, \"result\": $o}" | tee -a "$RES"
+  done
+  for i in $(seq "$REPEAT"); do
+    # shellcheck disable=SC2016
+    o=$(gx sh -c 'total=0; sum=0
+      for k in "$@"; do
+        t0=$(date +%s.%N); r.neighbors input=i_$k output=n_$k method=sum size=5 --o --q; t1=$(date +%s.%N)
+        total=$(awk "BEGIN {print $total + $t1 - $t0}")
+        sum=$(awk "BEGIN {printf \"%.0f\", $sum + $(r.univar -g n_$k | sed -n "s/^sum=//p")}")
+      done
+      echo "{\"kernel_s\": $total, \"sum\": $sum}"' sh $CLASSES | tail -1) || true
+    echo "{\"kernel\": \"neighbourhood5x5\", \"tool\": \"grass r.neighbors method=sum\", \"run\": $i, \"result\": $o}" | tee -a "$RES"
+  done
+else
+  echo '{"kernel": "grass", "note": "GRASS not installed (grass-core; run as root to install it)"}' | tee -a "$RES"
+fi
+GRASS_OUT=""; [ -f "$OUT/edt_grass.tif" ] && GRASS_OUT="$OUT/edt_grass.tif:$CELL"
+echo "{\"kernel\": \"distance\", \"check\": $($PY tools/bench_landuse_scipy.py edt_check "$OUT/mask_$N.tif" "$OUT/edt_ours.tif" "$OUT/edt_gdal.tif" $GRASS_OUT)}" | tee -a "$RES"
 
 [ "${SKIP_RUNS:-0}" = 1 ] && exit 0
 # Whole runs on the shipped study: 30 m (model parameter cell_size_m: 30; 15 annual steps 2021 -> 2036)

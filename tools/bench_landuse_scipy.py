@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Reference side of tools/bench_landuse.sh.
-  edt_check <mask.tif> <ours.tif> [<gdal.tif>]  max |ours - scipy EDT| in cells (and GDAL's)
+  edt_check <mask.tif> <ours.tif> [<gdal.tif> [<grass.tif>:<cell size>]]
+                                                max |ours - scipy EDT| in cells (and GDAL's, GRASS's;
+                                                GRASS writes map units, divided by the cell size)
   nbhd <classes.tif> <radius>                     scipy.ndimage 5x5 class counts: seconds, sum
 """
 import json, os, subprocess, sys, tempfile, time
@@ -32,6 +34,9 @@ if sys.argv[1] == "edt_check":
     out = {"scipy_edt_s": t_ref, "max_abs_diff_ours_cells": float(np.max(np.abs(read(sys.argv[3]) - ref)))}
     if len(sys.argv) > 4:
         out["max_abs_diff_gdal_cells"] = float(np.max(np.abs(read(sys.argv[4]) - ref)))
+    if len(sys.argv) > 5:
+        path, cell = sys.argv[5].rsplit(":", 1)
+        out["max_abs_diff_grass_cells"] = float(np.max(np.abs(read(path) / float(cell) - ref)))
     print(json.dumps(out))
 elif sys.argv[1] == "nbhd":
     cls = read(sys.argv[2])
