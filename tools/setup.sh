@@ -10,7 +10,7 @@ PACKAGES=(
   libgdal-dev gdal-bin python3-gdal python3-numpy python3-scipy
   libgeos-dev libproj-dev proj-bin
   libtbb-dev libboost-graph-dev
-  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   postgresql-15 postgresql-15-postgis-3
 )

@@ -301,8 +301,11 @@ void ReviewContext::prefetch(const std::vector<std::string>& roles, bool landuse
     core::Timer t;
     // Independent files: read them side by side (each read is serial inside GDAL).
     tbb::parallel_for(size_t(0), todo.size() + (load_lu ? 1 : 0), [&](size_t i) {
+        core::Timer one;
         if (i < todo.size()) loaded[i] = loadLayer(m_study, todo[i]);
         else lu = io::loadLanduse(m_study, lu_year);
+        core::logDebug("checks", cat("read ", i < todo.size() ? "'" + todo[i] + "'" : cat("land use ", lu_year), " in ",
+                                     one.seconds(), " s"));
     });
     // Insert in the given order so that findings come out in the same order at any thread count.
     for (size_t i = 0; i < todo.size(); ++i) {

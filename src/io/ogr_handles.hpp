@@ -31,11 +31,21 @@ struct FeatureFree {
         if (p) OGR_F_Destroy(static_cast<OGRFeatureH>(p));
     }
 };
+struct GeomFree {
+    void operator()(void* p) const {
+        if (p) OGR_G_DestroyGeometry(static_cast<OGRGeometryH>(p));
+    }
+};
 struct CtFree {
     void operator()(void* p) const {
         if (p) OCTDestroyCoordinateTransformation(static_cast<OGRCoordinateTransformationH>(p));
     }
 };
+
+/// GEOS geometry of a feature's WKB; a geometry GEOS cannot take (e.g. a curve) throws InputError
+/// naming the file, the layer and the feature.
+vector::GeomPtr decodeFeatureWkb(vector::Context& ctx, const std::vector<std::uint8_t>& wkb, const std::string& path,
+                                 std::int64_t fid, const std::string& role);
 
 /// Validity step both readers share: for a polygonal `geom`, an invalid one throws GeometryError
 /// (Stop: file, fid, GEOS reason and location) or is repaired with MakeValid (Repair), in which

@@ -12,6 +12,9 @@
 #include <gdalwarper.h>
 #include <ogr_srs_api.h>
 
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -157,6 +160,42 @@ void readBand(GDALDatasetH ds, raster::Grid<T>& out, GDALDataType type, const st
         throw IoError(path + ": read failed (truncated or corrupt file?): " + lastGdalError());
 }
 
+// Band 1 of a file already opened (and checked) as `ds`, read in row bands side by side, each band
+// through a dataset handle of its own (a GDAL dataset is not safe to share between threads). The
+// bands follow the file's block rows and their number is fixed, so the split does not depend on the
+// thread count; small rasters are read in one piece.
+template <typename T>
+void readBandParallel(GDALDatasetH ds, raster::Grid<T>& out, GDALDataType type, const std::string& path) {
+    constexpr std::size_t kMinCells = std::size_t(1) << 22;
+    constexpr int kBands = 8;
+    GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+    int block_w = 0, block_h = 0;
+    GDALGetBlockSize(band, &block_w, &block_h);
+    const int rows = out.rows(), cols = out.cols();
+    if (out.size() < kMinCells || block_h <= 0 || rows < 2 * block_h) return readBand(ds, out, type, path);
+    const int block_rows = (rows + block_h - 1) / block_h;
+    const int bands = std::min(kBands, block_rows);
+    std::vector<std::string> errors(static_cast<std::size_t>(bands));
+    tbb::parallel_for(0, bands, [&](int b) {
+        const int r0 = static_cast<int>(static_cast<std::int64_t>(block_rows) * b / bands) * block_h;
+        const int r1 = std::min(rows, static_cast<int>(static_cast<std::int64_t>(block_rows) * (b + 1) / bands) * block_h);
+        if (r1 <= r0) return;
+        GDALDatasetH h = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+        if (!h) {
+            errors[static_cast<std::size_t>(b)] = path + ": cannot reopen for reading: " + lastGdalError();
+            return;
+        }
+        DatasetPtr owner(h);
+        CPLErrorReset();
+        const CPLErr err = GDALRasterIO(GDALGetRasterBand(h, 1), GF_Read, 0, r0, cols, r1 - r0,
+                                        out.data() + static_cast<std::size_t>(r0) * cols, cols, r1 - r0, type, 0, 0);
+        if (err != CE_None)
+            errors[static_cast<std::size_t>(b)] = path + ": read failed (truncated or corrupt file?): " + lastGdalError();
+    });
+    for (const auto& e : errors)
+        if (!e.empty()) throw IoError(e);
+}
+
 GDALResampleAlg toGdal(Resample r) {
     switch (r) {
     case Resample::Bilinear: return GRA_Bilinear;
@@ -281,12 +320,18 @@ raster::Grid<float> readFloatRaster(const std::string& path, const raster::GridS
     raster::GridSpec file = gridOf(h, path);
     raster::Grid<float> out(grid.cols, grid.rows, nodata);
     if (matches(file, grid)) {
-        readBand(h, out, GDT_Float32, path);
+        readBandParallel(h, out, GDT_Float32, path);
         int has = 0;
         double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(h, 1), &has);
-        if (has)
-            for (auto& v : out.values())
-                if (v == static_cast<float>(nd) || std::isnan(v)) v = nodata;
+        if (has) {
+            const float ndf = static_cast<float>(nd);
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, out.size(), std::size_t(1) << 16),
+                              [&](const tbb::blocked_range<std::size_t>& r) {
+                                  float* v = out.data();
+                                  for (std::size_t i = r.begin(); i != r.end(); ++i)
+                                      if (v[i] == ndf || std::isnan(v[i])) v[i] = nodata;
+                              });
+        }
         return out;
     }
     if (resample == Resample::Refuse)
@@ -307,10 +352,7 @@ raster::ClassGrid readClassRaster(const std::string& path, const raster::GridSpe
     int has = 0;
     double nd = GDALGetRasterNoDataValue(GDALGetRasterBand(h, 1), &has);
     if (matches(file, grid)) {
-        readBand(h, out, GDT_UInt16, path);
-        if (has && nd != 0.0)
-            for (auto& v : out.values())
-                if (v == static_cast<std::uint16_t>(nd)) v = raster::kClassNodata;
+        readBandParallel(h, out, GDT_UInt16, path);
     } else {
         if (resample == Resample::Refuse)
             throw InputError(path + ": raster is on " + describeGrid(file) + "; expected the study grid " +
@@ -321,20 +363,41 @@ raster::ClassGrid readClassRaster(const std::string& path, const raster::GridSpe
             throw InputError(path + ": raster has no CRS; expected " + crsShortName(grid.crs_wkt));
         auto warped = warpTo(h, grid, GDT_UInt16, toGdal(resample), 0.0, path);
         readBand(static_cast<GDALDatasetH>(warped.get()), out, GDT_UInt16, path);
-        if (has && nd != 0.0)
-            for (auto& v : out.values())
-                if (v == static_cast<std::uint16_t>(nd)) v = raster::kClassNodata;
     }
-    for (int r = 0; r < out.rows(); ++r)
-        for (int c = 0; c < out.cols(); ++c) {
-            const std::uint16_t v = out.at(c, r);
-            if (v != raster::kClassNodata && !classes.byValue(v)) {
-                char xy[96];
-                std::snprintf(xy, sizeof xy, "(%.1f, %.1f)", grid.centreX(c), grid.centreY(r));
-                throw InputError(cat(path, ": cell (col ", c, ", row ", r, ") at ", xy, " has class value ", v,
-                                     ", which is not in the study's class table"));
+    // Nodata to the class nodata, and every other value must be in the class table: one pass, in
+    // parallel over rows; the first bad cell in row order is the one reported.
+    std::vector<char> known(65536, 0);
+    for (std::uint32_t v = 0; v < 65536; ++v) known[v] = v == raster::kClassNodata || classes.byValue(static_cast<std::uint16_t>(v));
+    const bool map_nd = has && nd != 0.0 && nd >= 0 && nd <= 65535;
+    const auto nd16 = static_cast<std::uint16_t>(map_nd ? nd : 0);
+    if (map_nd) known[nd16] = 1;
+    const int cols = out.cols();
+    std::vector<int> bad_col(static_cast<std::size_t>(out.rows()), -1);
+    tbb::parallel_for(tbb::blocked_range<int>(0, out.rows(), 16), [&](const tbb::blocked_range<int>& rr) {
+        for (int r = rr.begin(); r != rr.end(); ++r) {
+            std::uint16_t* row = out.data() + static_cast<std::size_t>(r) * cols;
+            bool bad = false;
+            for (int c = 0; c < cols; ++c) {
+                if (map_nd && row[c] == nd16) row[c] = raster::kClassNodata;
+                bad |= !known[row[c]];
             }
+            if (!bad) continue;
+            for (int c = 0; c < cols; ++c)
+                if (!known[row[c]]) {
+                    bad_col[static_cast<std::size_t>(r)] = c;
+                    break;
+                }
         }
+    });
+    for (int r = 0; r < out.rows(); ++r) {
+        const int c = bad_col[static_cast<std::size_t>(r)];
+        if (c < 0) continue;
+        const std::uint16_t v = out.at(c, r);
+        char xy[96];
+        std::snprintf(xy, sizeof xy, "(%.1f, %.1f)", grid.centreX(c), grid.centreY(r));
+        throw InputError(cat(path, ": cell (col ", c, ", row ", r, ") at ", xy, " has class value ", v,
+                             ", which is not in the study's class table"));
+    }
     return out;
 }
 

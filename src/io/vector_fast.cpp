@@ -9,6 +9,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <sqlite3.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "io/ogr_handles.hpp"
 
@@ -242,13 +244,247 @@ void readChunk(const VectorSource& src, const std::string& target_wkt, InvalidPo
                 out.features.push_back(std::move(feat));
                 continue;
             }
-            vector::GeomPtr geom = vector::fromWkb(ctx, wkb);
+            vector::GeomPtr geom = detail::decodeFeatureWkb(ctx, wkb, path, feat.fid, role);
             detail::checkPolygonValidity(ctx, geom, wkb, path, feat.fid, role, invalid, out.repairs);
             feat.env = vector::envelope(ctx, geom.get());
             feat.wkb = std::move(wkb);
         }
         out.features.push_back(std::move(feat));
     }
+}
+
+// --- GeoPackage tables read straight through SQLite ---------------------------------------------
+// A GeoPackage is an SQLite file whose geometry column holds "GP" blobs: a small header (magic,
+// version, flags, srs id, optional envelope) followed by standard WKB. When no reprojection is
+// needed and every field is text, integer or real, a range of rows is read with one prepared
+// statement and the WKB is taken from the blob as it is, which gives the same features as OGR
+// (field text as OGR_F_GetFieldAsString gives it, ISO WKB) without building an OGR feature and an
+// OGR geometry per row. Anything else (another header variant, Z/M or curve geometry, big-endian
+// WKB) goes through OGR's own geometry parser for that row.
+
+struct SqliteClose {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StmtFinalize {
+    void operator()(sqlite3_stmt* st) const { sqlite3_finalize(st); }
+};
+
+enum class FieldKind : std::uint8_t { Text, Integer, Real };
+
+// The plan of a direct read: table, columns and how to turn each field into text.
+struct SqlitePlan {
+    std::string table, fid_col, geom_col;
+    std::vector<std::string> fields;
+    std::vector<FieldKind> kinds;
+};
+
+// The WKB inside a GeoPackage geometry blob; `empty` for the empty-geometry flag. False when the
+// blob is not a standard GeoPackage binary the reader knows (the caller then uses OGR).
+bool gpkgWkb(const unsigned char* b, int n, const unsigned char*& wkb, size_t& wkb_size, bool& empty) {
+    if (n < 8 || b[0] != 'G' || b[1] != 'P' || b[2] != 0) return false;
+    const unsigned flags = b[3];
+    if (flags & 0x20) return false; // extended (non-standard) geometry type
+    static constexpr int kEnvelopeBytes[8] = {0, 32, 48, 48, 64, -1, -1, -1};
+    const int env = kEnvelopeBytes[(flags >> 1) & 7];
+    if (env < 0 || n < 8 + env) return false;
+    empty = (flags & 0x10) != 0;
+    wkb = b + 8 + env;
+    wkb_size = static_cast<size_t>(n - 8 - env);
+    return true;
+}
+
+// Walks one little-endian 2D WKB geometry of type 1..6 at w[pos..n): advances `pos` past it and
+// tells whether it is empty as OGR_G_IsEmpty says (a point of NaNs; no vertex, ring or part; a
+// polygon whose outer ring has no vertex; a collection of empty parts). False when the bytes are
+// anything else (the caller lets OGR parse them).
+bool walkPlainWkb(const unsigned char* w, size_t n, size_t& pos, bool& empty, int depth) {
+    if (pos + 5 > n || w[pos] != 1) return false;
+    std::uint32_t type = 0, count = 0;
+    std::memcpy(&type, w + pos + 1, 4);
+    pos += 5;
+    if (type == 1) {
+        if (pos + 16 > n) return false;
+        double xy[2];
+        std::memcpy(xy, w + pos, 16);
+        pos += 16;
+        empty = std::isnan(xy[0]) && std::isnan(xy[1]);
+        return true;
+    }
+    if (type < 2 || type > 6 || pos + 4 > n) return false;
+    std::memcpy(&count, w + pos, 4);
+    pos += 4;
+    if (type == 2) {
+        if (count > (n - pos) / 16) return false;
+        pos += 16 * static_cast<size_t>(count);
+        empty = count == 0;
+        return true;
+    }
+    if (type == 3) {
+        empty = true;
+        for (std::uint32_t r = 0; r < count; ++r) {
+            std::uint32_t pts = 0;
+            if (pos + 4 > n) return false;
+            std::memcpy(&pts, w + pos, 4);
+            pos += 4;
+            if (pts > (n - pos) / 16) return false;
+            pos += 16 * static_cast<size_t>(pts);
+            if (r == 0) empty = pts == 0;
+        }
+        return true;
+    }
+    if (depth > 0) return false; // no nested collections
+    const std::uint32_t member = type - 3; // 4 -> points, 5 -> lines, 6 -> polygons
+    empty = true;
+    for (std::uint32_t k = 0; k < count; ++k) {
+        if (pos + 5 > n) return false;
+        std::uint32_t t = 0;
+        std::memcpy(&t, w + pos + 1, 4);
+        if (t != member) return false;
+        bool e = false;
+        if (!walkPlainWkb(w, n, pos, e, depth + 1)) return false;
+        empty = empty && e;
+    }
+    return true;
+}
+
+// True when the WKB can be kept byte for byte (little-endian, 2D, point to multipolygon, exactly
+// `n` bytes); `empty` then says whether OGR would call it empty.
+bool plainIsoWkb(const unsigned char* w, size_t n, bool& empty) {
+    if constexpr (std::endian::native != std::endian::little) return false;
+    size_t pos = 0;
+    return walkPlainWkb(w, n, pos, empty, 0) && pos == n;
+}
+
+// One feature-id range through SQLite. Returns false (with `out` cleared) when a row needs what
+// this path does not handle; the caller then reads the range through OGR.
+bool readChunkSqlite(const VectorSource& src, InvalidPolicy invalid, const std::string& role, const SqlitePlan& plan,
+                     std::int64_t lo, std::int64_t hi, Chunk& out) {
+    const std::string& path = src.path;
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        sqlite3_close(raw);
+        return false;
+    }
+    std::unique_ptr<sqlite3, SqliteClose> db(raw);
+    std::string sql = cat("SELECT ", quoteIdent(plan.fid_col), ", ", quoteIdent(plan.geom_col));
+    for (const auto& f : plan.fields) sql += ", " + quoteIdent(f);
+    sql += cat(" FROM ", quoteIdent(plan.table), " WHERE ", quoteIdent(plan.fid_col), " >= ?1 AND ",
+               quoteIdent(plan.fid_col), " < ?2 ORDER BY ", quoteIdent(plan.fid_col));
+    sqlite3_stmt* st_raw = nullptr;
+    if (sqlite3_prepare_v2(db.get(), sql.c_str(), -1, &st_raw, nullptr) != SQLITE_OK) return false;
+    std::unique_ptr<sqlite3_stmt, StmtFinalize> st(st_raw);
+    sqlite3_bind_int64(st.get(), 1, lo);
+    sqlite3_bind_int64(st.get(), 2, hi);
+    vector::Context& ctx = vector::threadContext();
+    const int nfields = static_cast<int>(plan.fields.size());
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+        vector::Feature feat;
+        feat.fid = sqlite3_column_int64(st.get(), 0);
+        feat.values.resize(static_cast<size_t>(nfields));
+        for (int i = 0; i < nfields; ++i) {
+            const int col = i + 2;
+            if (sqlite3_column_type(st.get(), col) == SQLITE_NULL) continue;
+            auto& v = feat.values[static_cast<size_t>(i)];
+            char buf[64];
+            switch (plan.kinds[static_cast<size_t>(i)]) {
+            case FieldKind::Text: {
+                const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), col));
+                v = std::string(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(st.get(), col)));
+                break;
+            }
+            case FieldKind::Integer: {
+                const auto r = std::to_chars(buf, buf + sizeof buf, sqlite3_column_int64(st.get(), col));
+                v = std::string(buf, r.ptr);
+                break;
+            }
+            case FieldKind::Real: {
+                const double d = sqlite3_column_double(st.get(), col);
+                const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::general, 17);
+                if (std::isfinite(d) && r.ec == std::errc()) {
+                    v = std::string(buf, r.ptr);
+                } else {
+                    std::snprintf(buf, sizeof buf, "%.17g", d);
+                    v = std::string(buf);
+                }
+                break;
+            }
+            }
+        }
+        if (sqlite3_column_type(st.get(), 1) == SQLITE_BLOB) {
+            const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(st.get(), 1));
+            const int n = sqlite3_column_bytes(st.get(), 1);
+            const unsigned char* w = nullptr;
+            size_t wn = 0;
+            bool empty = false;
+            if (!gpkgWkb(blob, n, w, wn, empty)) {
+                out = Chunk{};
+                return false;
+            }
+            if (!empty) {
+                std::vector<std::uint8_t> wkb;
+                if (plainIsoWkb(w, wn, empty)) {
+                    if (!empty) wkb.assign(w, w + wn);
+                } else {
+                    // Z/M, curves, big-endian: OGR parses it and writes 2D ISO WKB, as its reader would.
+                    OGRGeometryH g = nullptr;
+                    if (OGR_G_CreateFromWkbEx(w, nullptr, &g, wn) != OGRERR_NONE || !g)
+                        throw InputError(cat(path, ": feature ", feat.fid, " of layer '", role,
+                                             "' has a geometry that cannot be read"));
+                    std::unique_ptr<void, detail::GeomFree> gown(g);
+                    if (OGR_G_IsEmpty(g)) empty = true;
+                    else {
+                        OGR_G_FlattenTo2D(g);
+                        wkb.resize(static_cast<size_t>(OGR_G_WkbSize(g)));
+                        OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data());
+                    }
+                }
+                if (!empty) {
+                    if (certifiedSimplePolygon(wkb, feat.env)) {
+                        feat.wkb = std::move(wkb);
+                    } else {
+                        vector::GeomPtr geom = detail::decodeFeatureWkb(ctx, wkb, path, feat.fid, role);
+                        detail::checkPolygonValidity(ctx, geom, wkb, path, feat.fid, role, invalid, out.repairs);
+                        feat.env = vector::envelope(ctx, geom.get());
+                        feat.wkb = std::move(wkb);
+                    }
+                }
+            }
+        }
+        out.features.push_back(std::move(feat));
+    }
+    if (rc != SQLITE_DONE)
+        throw IoError(cat(path, ": reading layer '", role, "' failed at feature ids ", lo, "..", hi - 1, ": ",
+                          sqlite3_errmsg(db.get())));
+    return true;
+}
+
+// The direct plan for a layer, or nullopt when OGR must read it (reprojection, field types other
+// than text / integer / real, no geometry column).
+std::optional<SqlitePlan> sqlitePlan(OGRLayerH layer, bool reprojects) {
+    if (reprojects) return std::nullopt;
+    SqlitePlan plan;
+    plan.table = OGR_L_GetName(layer);
+    plan.fid_col = OGR_L_GetFIDColumn(layer);
+    const char* geom = OGR_L_GetGeometryColumn(layer);
+    plan.geom_col = geom ? geom : "";
+    if (plan.fid_col.empty() || plan.geom_col.empty()) return std::nullopt;
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    if (OGR_FD_GetGeomFieldCount(defn) != 1) return std::nullopt;
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); ++i) {
+        OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, i);
+        FieldKind k;
+        switch (OGR_Fld_GetType(fd)) {
+        case OFTString: k = FieldKind::Text; break;
+        case OFTInteger:
+        case OFTInteger64: k = FieldKind::Integer; break;
+        case OFTReal: k = FieldKind::Real; break;
+        default: return std::nullopt;
+        }
+        plan.fields.emplace_back(OGR_Fld_GetNameRef(fd));
+        plan.kinds.push_back(k);
+    }
+    return plan;
 }
 
 } // namespace
@@ -297,7 +533,8 @@ vector::VectorLayer readVectorLayerParallel(const VectorSource& src, const std::
     out.geometry_type = OGRGeometryTypeToName(OGR_FD_GetGeomType(defn));
     const int nfields = OGR_FD_GetFieldCount(defn);
     for (int i = 0; i < nfields; ++i) out.fields.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
-    (void)makeTransform(layer, src, target_wkt, role); // CRS errors come first, as in the serial reader
+    const bool reprojects = makeTransform(layer, src, target_wkt, role) != nullptr; // CRS errors come first
+    const std::optional<SqlitePlan> plan = sqlitePlan(layer, reprojects);
     owner.reset();
 
     // Contiguous id ranges [lo + k*step, lo + (k+1)*step), the last one up to hi inclusive.
@@ -310,7 +547,8 @@ vector::VectorLayer readVectorLayerParallel(const VectorSource& src, const std::
         const std::int64_t b = std::min(hi + 1, a + step);
         if (a >= b) return;
         try {
-            readChunk(src, target_wkt, invalid, role, fid_col, a, b, nfields, c);
+            if (!plan || !readChunkSqlite(src, invalid, role, *plan, a, b, c))
+                readChunk(src, target_wkt, invalid, role, fid_col, a, b, nfields, c);
         } catch (...) {
             c.error = std::current_exception();
         }

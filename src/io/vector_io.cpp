@@ -189,8 +189,9 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
             OGR_G_FlattenTo2D(g);
             std::vector<std::uint8_t> wkb(static_cast<size_t>(OGR_G_WkbSize(g)));
             OGR_G_ExportToIsoWkb(g, wkbNDR, wkb.data());
-            vector::GeomPtr geom = vector::fromWkb(ctx, wkb);
+            vector::GeomPtr geom;
             try {
+                geom = detail::decodeFeatureWkb(ctx, wkb, path, feat.fid, role);
                 detail::checkPolygonValidity(ctx, geom, wkb, path, feat.fid, role, invalid, out.repairs);
             } catch (...) {
                 OGR_F_Destroy(f);
@@ -204,6 +205,17 @@ vector::VectorLayer readVectorLayer(const VectorSource& src, const std::string& 
     }
     for (const auto& r : out.repairs) core::logWarn("load", r);
     return out;
+}
+
+vector::GeomPtr detail::decodeFeatureWkb(vector::Context& ctx, const std::vector<std::uint8_t>& wkb,
+                                         const std::string& path, std::int64_t fid, const std::string& role) {
+    try {
+        return vector::fromWkb(ctx, wkb);
+    } catch (const GeometryError& e) {
+        throw InputError(cat(path, ": feature ", fid, " of layer '", role, "' has a geometry GEOS cannot read (", e.what(),
+                             "); expected points, lines or polygons (curves must be linearized first, e.g. "
+                             "ogr2ogr -nlt CONVERT_TO_LINEAR)"));
+    }
 }
 
 void detail::checkPolygonValidity(vector::Context& ctx, vector::GeomPtr& geom, std::vector<std::uint8_t>& wkb,

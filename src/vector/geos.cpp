@@ -11,7 +11,24 @@ Context::Context() : m_handle(GEOS_init_r()) {
     GEOSContext_setErrorMessageHandler_r(m_handle, &Context::onMessage, this);
 }
 
-Context::~Context() { GEOS_finish_r(m_handle); }
+Context::~Context() {
+    if (m_wkb_reader) GEOSWKBReader_destroy_r(m_handle, m_wkb_reader);
+    if (m_wkb_writer) GEOSWKBWriter_destroy_r(m_handle, m_wkb_writer);
+    GEOS_finish_r(m_handle);
+}
+
+GEOSWKBReader* Context::wkbReader() {
+    if (!m_wkb_reader) m_wkb_reader = GEOSWKBReader_create_r(m_handle);
+    return m_wkb_reader;
+}
+
+GEOSWKBWriter* Context::wkbWriter() {
+    if (!m_wkb_writer) {
+        m_wkb_writer = GEOSWKBWriter_create_r(m_handle);
+        GEOSWKBWriter_setByteOrder_r(m_handle, m_wkb_writer, GEOS_WKB_NDR);
+    }
+    return m_wkb_writer;
+}
 
 void Context::onMessage(const char* message, void* userdata) {
     static_cast<Context*>(userdata)->m_last_error = message ? message : "";
@@ -32,9 +49,7 @@ GeomPtr own(Context& ctx, GEOSGeometry* g, const char* what) {
 }
 
 GeomPtr fromWkb(Context& ctx, const std::vector<std::uint8_t>& wkb) {
-    GEOSWKBReader* r = GEOSWKBReader_create_r(ctx.handle());
-    GEOSGeometry* g = GEOSWKBReader_read_r(ctx.handle(), r, wkb.data(), wkb.size());
-    GEOSWKBReader_destroy_r(ctx.handle(), r);
+    GEOSGeometry* g = GEOSWKBReader_read_r(ctx.handle(), ctx.wkbReader(), wkb.data(), wkb.size());
     return own(ctx, g, "WKB read");
 }
 
@@ -46,11 +61,8 @@ GeomPtr fromWkt(Context& ctx, const std::string& wkt) {
 }
 
 std::vector<std::uint8_t> toWkb(Context& ctx, const GEOSGeometry* g) {
-    GEOSWKBWriter* w = GEOSWKBWriter_create_r(ctx.handle());
-    GEOSWKBWriter_setByteOrder_r(ctx.handle(), w, GEOS_WKB_NDR);
     size_t n = 0;
-    unsigned char* buf = GEOSWKBWriter_write_r(ctx.handle(), w, g, &n);
-    GEOSWKBWriter_destroy_r(ctx.handle(), w);
+    unsigned char* buf = GEOSWKBWriter_write_r(ctx.handle(), ctx.wkbWriter(), g, &n);
     if (!buf) throw GeometryError("GEOS WKB write failed: " + ctx.lastError());
     std::vector<std::uint8_t> out(buf, buf + n);
     GEOSFree_r(ctx.handle(), buf);

@@ -22,11 +22,16 @@ class Context {
     /// Last message GEOS reported on this context (empty if none).
     const std::string& lastError() const { return m_last_error; }
     void clearError() { m_last_error.clear(); }
+    /// The context's WKB reader and (little-endian) writer, made on first use and kept.
+    GEOSWKBReader* wkbReader();
+    GEOSWKBWriter* wkbWriter();
 
   private:
     static void onMessage(const char* message, void* userdata);
     GEOSContextHandle_t m_handle;
     std::string m_last_error;
+    GEOSWKBReader* m_wkb_reader = nullptr;
+    GEOSWKBWriter* m_wkb_writer = nullptr;
 };
 
 /// The calling thread's context, created on first use.
