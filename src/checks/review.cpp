@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 namespace xiongguan::checks {
 
@@ -55,15 +56,13 @@ std::vector<std::uint8_t> polygonWkb(vector::Context& ctx, const GEOSGeometry* g
 
 std::unique_ptr<ControlLayer> controlFromLayer(const std::string& name, const vector::VectorLayer& layer,
                                                const std::function<bool(size_t)>& keep) {
-    std::vector<std::vector<std::uint8_t>> w;
     std::vector<size_t> src;
     for (size_t i = 0; i < layer.features.size(); ++i) {
         if (layer.features[i].wkb.empty()) continue;
         if (keep && !keep(i)) continue;
-        w.push_back(layer.features[i].wkb);
         src.push_back(i);
     }
-    return std::make_unique<ControlLayer>(name, std::move(w), std::move(src));
+    return std::make_unique<ControlLayer>(name, layer, std::move(src));
 }
 
 std::string normalized(const std::optional<std::string>& v) {
@@ -120,13 +119,29 @@ std::vector<RuleRow> reviewEachParcel(ReviewContext& ctx, const std::string& rul
 // ControlLayer
 
 ControlLayer::ControlLayer(std::string name, std::vector<std::vector<std::uint8_t>> wkbs, std::vector<size_t> source)
-    : m_name(std::move(name)), m_slot(ReviewContext::nextSlot()), m_wkbs(std::move(wkbs)), m_source(std::move(source)) {
+    : m_name(std::move(name)), m_slot(ReviewContext::nextSlot()), m_owned(std::move(wkbs)), m_source(std::move(source)) {
     vector::Context& ctx = vector::threadContext();
-    m_envs.reserve(m_wkbs.size());
-    for (const auto& w : m_wkbs) {
+    m_envs.reserve(m_owned.size());
+    for (const auto& w : m_owned) {
+        m_wkbs.push_back(&w);
         vector::GeomPtr g = vector::fromWkb(ctx, w);
         m_envs.push_back(vector::envelope(ctx, g.get()));
     }
+    buildBins();
+}
+
+ControlLayer::ControlLayer(std::string name, const vector::VectorLayer& layer, std::vector<size_t> source)
+    : m_name(std::move(name)), m_slot(ReviewContext::nextSlot()), m_source(std::move(source)) {
+    m_wkbs.reserve(m_source.size());
+    m_envs.reserve(m_source.size());
+    for (size_t i : m_source) {
+        m_wkbs.push_back(&layer.features[i].wkb);
+        m_envs.push_back(layer.features[i].env);
+    }
+    buildBins();
+}
+
+void ControlLayer::buildBins() {
     if (m_envs.size() <= kLinearScanMembers) return;
     m_extent = m_envs.front();
     for (const auto& e : m_envs) {
@@ -188,7 +203,7 @@ const Scratch::Cached& ControlLayer::get(size_t member, Scratch& s) const {
     if (v.size() < m_wkbs.size()) v.resize(m_wkbs.size());
     Scratch::Cached& c = v[member];
     if (!c.geom) {
-        c.geom = vector::fromWkb(s.ctx, m_wkbs[member]);
+        c.geom = vector::fromWkb(s.ctx, *m_wkbs[member]);
         c.prepared = vector::prepare(s.ctx, c.geom.get());
     }
     return c;
@@ -362,21 +377,14 @@ const std::vector<Parcel>& ReviewContext::parcels() {
     const int f_activity = l.fieldIndex(spec.field("activity"));
 
     // The study boundary, to flag parcels outside it.
-    const ControlLayer& boundary = control("boundary", [&]() {
-        const vector::VectorLayer& b = layer("boundary");
-        std::vector<std::vector<std::uint8_t>> w;
-        std::vector<size_t> src;
-        for (size_t i = 0; i < b.features.size(); ++i)
-            if (!b.features[i].wkb.empty()) {
-                w.push_back(b.features[i].wkb);
-                src.push_back(i);
-            }
-        return std::make_unique<ControlLayer>("boundary", std::move(w), std::move(src));
-    });
+    const ControlLayer& boundary = control("boundary", [&]() { return controlFromLayer("boundary", layer("boundary")); });
 
     m_parcels.assign(l.features.size(), Parcel{});
     std::vector<int> outside_state(l.features.size(), 0); // 0 inside, 1 partly outside
-    for (size_t i = 0; i < l.features.size(); ++i) {
+    std::unordered_map<std::string, const raster::ClassInfo*> by_code;
+    for (const auto& r : m_study.classes.rows()) by_code.emplace(r.code, &r);
+    // Attributes, geometry checks and areas, per parcel in parallel (decoded per thread).
+    forEachParallel(m_parcels.size(), m_scratch, "parcels", [&](size_t i, Scratch& s) {
         Parcel& p = m_parcels[i];
         const auto& f = l.features[i];
         p.feature = i;
@@ -389,7 +397,8 @@ const std::vector<Parcel>& ReviewContext::parcels() {
         std::string why;
         if (f.wkb.empty()) why = "null or empty geometry";
         else if (!use || use->empty()) why = "use_code is empty";
-        else if (!(p.use = m_study.classes.byCode(*use))) why = "use_code '" + *use + "' is not in the study's class table";
+        else if (auto c = by_code.find(*use); c != by_code.end()) p.use = c->second;
+        else why = "use_code '" + *use + "' is not in the study's class table";
         if (f_height >= 0 && why.empty()) {
             auto hv = l.value(i, f_height);
             if (hv && !hv->empty()) {
@@ -418,10 +427,6 @@ const std::vector<Parcel>& ReviewContext::parcels() {
                          : p.use->group == raster::ClassGroup::Farmland ? "farming" : "";
         }
         p.invalid = why;
-    }
-    // Geometry checks and areas in parallel (decoded per thread).
-    forEachParallel(m_parcels.size(), m_scratch, "parcels", [&](size_t i, Scratch& s) {
-        Parcel& p = m_parcels[i];
         if (l.features[i].wkb.empty()) return;
         vector::GeomPtr g = vector::fromWkb(s.ctx, l.features[i].wkb);
         const int type = GEOSGeomTypeId_r(s.ctx.handle(), g.get());

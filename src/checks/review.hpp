@@ -71,13 +71,16 @@ class ControlLayer {
   public:
     /// `wkbs` in the working CRS; `source` = index of each member in its source layer.
     ControlLayer(std::string name, std::vector<std::vector<std::uint8_t>> wkbs, std::vector<size_t> source);
+    /// Members `source` of a loaded layer, borrowed (the layer must outlive this object), with the
+    /// envelopes the reader computed: nothing is decoded or copied here.
+    ControlLayer(std::string name, const vector::VectorLayer& layer, std::vector<size_t> source);
     ControlLayer(const ControlLayer&) = delete;
     ControlLayer& operator=(const ControlLayer&) = delete;
 
     const std::string& name() const { return m_name; }
     size_t size() const { return m_wkbs.size(); }
     size_t source(size_t member) const { return m_source[member]; }
-    const std::vector<std::uint8_t>& wkb(size_t member) const { return m_wkbs[member]; }
+    const std::vector<std::uint8_t>& wkb(size_t member) const { return *m_wkbs[member]; }
     const vector::Envelope& env(size_t member) const { return m_envs[member]; }
     /// Members whose envelope meets `e`, ascending (a linear scan for small layers, else a uniform
     /// grid of envelope bins: no GEOS call, no allocation beyond the result).
@@ -94,10 +97,12 @@ class ControlLayer {
   private:
     static constexpr size_t kLinearScanMembers = 16;
     void binRange(const vector::Envelope& e, size_t& c0, size_t& c1, size_t& r0, size_t& r1) const;
+    void buildBins();
 
     std::string m_name;
     int m_slot;
-    std::vector<std::vector<std::uint8_t>> m_wkbs;
+    std::vector<std::vector<std::uint8_t>> m_owned;     // members' WKB when not borrowed
+    std::vector<const std::vector<std::uint8_t>*> m_wkbs; // into m_owned or the source layer
     std::vector<vector::Envelope> m_envs;
     std::vector<size_t> m_source;
     // Uniform grid over the members' extent: m_bins[row * m_cols + col] = members meeting the bin.
