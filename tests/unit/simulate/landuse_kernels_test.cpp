@@ -244,3 +244,22 @@ TEST(LanduseNeighbourhood, SameAtOneAndTwoThreads) {
     ASSERT_EQ(a.size(), b.size());
     for (size_t k = 0; k < a.size(); ++k) EXPECT_TRUE(a[k] == b[k]) << "class " << classes[k];
 }
+
+TEST(LanduseDistance, CellUnitsAreTheCorrectlyRoundedRootOfTheExactSquare) {
+    // cell size 1 (the float square-root path) gives exactly float(sqrt(double(d²))), also where d²
+    // passes 2^24 (the double path): a 6000-cell row with sources at both ends and a random grid.
+    raster::Grid<std::uint8_t> row(6000, 2, 0);
+    row.at(0, 0) = 1;
+    row.at(5999, 1) = 1;
+    const auto d = distanceMetres(row, 1.0, -1.0f);
+    for (int c = 0; c < 6000; ++c) {
+        const double a0 = c, b0 = 5999.0 - c; // row 0: source at col 0 (same row) or col 5999 (one row down)
+        ASSERT_EQ(d.at(c, 0), static_cast<float>(std::sqrt(std::min(a0 * a0, b0 * b0 + 1.0)))) << "col " << c;
+        ASSERT_EQ(d.at(c, 1), static_cast<float>(std::sqrt(std::min(a0 * a0 + 1.0, b0 * b0)))) << "col " << c;
+    }
+    const auto m = randomMask(83, 61, 0.01, 17);
+    const auto ref = brute(m);
+    const auto dc = distanceMetres(m, 1.0, -1.0f);
+    for (size_t i = 0; i < m.size(); ++i)
+        ASSERT_EQ(dc[i], ref[i] < 0 ? -1.0f : static_cast<float>(std::sqrt(static_cast<double>(ref[i])))) << i;
+}
