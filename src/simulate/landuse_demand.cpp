@@ -130,4 +130,25 @@ std::vector<std::vector<std::int64_t>> planDemand(const std::vector<std::int64_t
     return out;
 }
 
+std::vector<char> classesThatMayGain(const std::vector<std::int64_t>& start,
+                                     const std::vector<std::vector<std::int64_t>>& demand,
+                                     const std::vector<double>& release) {
+    const size_t K = start.size();
+    std::vector<char> out(K, 0);
+    for (size_t k = 0; k < K; ++k) {
+        if (!release.empty() && release[k] > 0) out[k] = 1;
+        std::int64_t least = start[k];
+        for (const auto& d : demand) {
+            if (out[k]) break;
+            if (d[k] < 0) { // free: may give up any of its cells
+                least = 0;
+                continue;
+            }
+            if (d[k] > least) out[k] = 1;
+            least = d[k];
+        }
+    }
+    return out;
+}
+
 } // namespace xiongguan::simulate

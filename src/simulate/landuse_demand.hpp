@@ -47,4 +47,14 @@ std::vector<std::vector<std::int64_t>> planDemand(const std::vector<std::int64_t
                                                   const std::map<int, std::map<int, double>>& targets_cells,
                                                   int steps);
 
+/// Classes that may have to gain cells in a run (a superset), so that only they get a suitability
+/// grid: 1 for a class with a release share > 0 (it gives cells away beyond its net loss and grows
+/// them back), or whose demand in some year exceeds the least count it can have entering that year
+/// (`start` before the first year, then the previous year's demand; 0 after a free year, -1). A class
+/// that neither grows nor releases gives up at most count - demand cells, so it keeps at least its
+/// demand. `release` may be empty (no gross change).
+std::vector<char> classesThatMayGain(const std::vector<std::int64_t>& start,
+                                     const std::vector<std::vector<std::int64_t>>& demand,
+                                     const std::vector<double>& release);
+
 } // namespace xiongguan::simulate

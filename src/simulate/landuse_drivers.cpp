@@ -7,8 +7,15 @@
 
 #include <tbb/parallel_for.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <map>
 
 namespace xiongguan::simulate {
@@ -28,6 +35,12 @@ raster::Grid<std::uint8_t> burn(const raster::GridSpec& grid, const std::vector<
 raster::Grid<float> dist(const raster::Grid<std::uint8_t>& mask, const raster::GridSpec& grid) {
     const double diag = std::hypot(grid.cols, grid.rows) * grid.cell_size_m;
     return distanceMetres(mask, grid.cell_size_m, static_cast<float>(diag));
+}
+
+// Distance to the burnt geometries (the mask is freed before the result is handed on).
+raster::Grid<float> distTo(const raster::GridSpec& grid, const std::vector<const std::vector<std::uint8_t>*>& wkbs) {
+    const auto mask = burn(grid, wkbs);
+    return dist(mask, grid);
 }
 
 std::string lower(std::string s) {
@@ -58,8 +71,80 @@ raster::Grid<float> slopeDegrees(const raster::Grid<float>& dem, double cell_siz
     return out;
 }
 
+DriverStore::DriverStore(const std::string& dir, int cols, int rows) : m_cols(cols), m_rows(rows) {
+    // A name of our own in `dir`, opened exclusively and unlinked at once: the data lives until
+    // the descriptor is closed, and nothing is left behind if the process dies.
+    static std::atomic<unsigned> serial{0};
+    for (int attempt = 0; attempt < 100 && m_fd < 0; ++attempt) {
+        m_where = (std::filesystem::path(dir) /
+                   cat(".landuse_drivers.", ::getpid(), ".", serial.fetch_add(1), ".tmp")).string();
+        m_fd = ::open(m_where.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (m_fd < 0 && errno != EEXIST) break;
+    }
+    if (m_fd < 0)
+        throw IoError(cat("landuse drivers: cannot create the temporary driver file '", m_where, "': ", std::strerror(errno)));
+    ::unlink(m_where.c_str());
+}
+
+DriverStore::~DriverStore() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+int DriverStore::add(const std::string& name, const raster::Grid<float>& grid) {
+    if (grid.cols() != m_cols || grid.rows() != m_rows)
+        throw InputError(cat("landuse drivers: layer '", name, "' is ", grid.cols(), "x", grid.rows(), "; expected ",
+                             m_cols, "x", m_rows));
+    const size_t cells = static_cast<size_t>(m_cols) * static_cast<size_t>(m_rows);
+    const auto* p = reinterpret_cast<const char*>(grid.data());
+    size_t left = cells * sizeof(float);
+    off_t off = static_cast<off_t>(m_names.size() * cells * sizeof(float));
+    while (left > 0) {
+        const ssize_t w = ::pwrite(m_fd, p, std::min<size_t>(left, size_t(1) << 30), off);
+        if (w <= 0)
+            throw IoError(cat("landuse drivers: writing layer '", name, "' to the temporary file '", m_where,
+                              "' failed: ", w < 0 ? std::strerror(errno) : "disk full?"));
+        p += w;
+        off += w;
+        left -= static_cast<size_t>(w);
+    }
+    m_names.push_back(name);
+    return static_cast<int>(m_names.size()) - 1;
+}
+
+void DriverStore::readRows(int layer, int row0, int n, float* out) const {
+    if (layer < 0 || layer >= static_cast<int>(m_names.size()) || row0 < 0 || n < 0 || row0 + n > m_rows)
+        throw InputError(cat("landuse drivers: rows ", row0, "..", row0 + n - 1, " of layer ", layer,
+                             " asked; the store has ", m_names.size(), " layers of ", m_rows, " rows"));
+    const size_t cells = static_cast<size_t>(m_cols) * static_cast<size_t>(m_rows);
+    auto* p = reinterpret_cast<char*>(out);
+    size_t left = static_cast<size_t>(n) * static_cast<size_t>(m_cols) * sizeof(float);
+    off_t off = static_cast<off_t>((static_cast<size_t>(layer) * cells + static_cast<size_t>(row0) * m_cols) * sizeof(float));
+    while (left > 0) {
+        const ssize_t r = ::pread(m_fd, p, left, off);
+        if (r <= 0)
+            throw IoError(cat("landuse drivers: reading layer '", m_names.at(layer), "' rows ", row0, "..", row0 + n - 1,
+                              " from the temporary file '", m_where, "' failed: ",
+                              r < 0 ? std::strerror(errno) : "unexpected end of file"));
+        p += r;
+        off += r;
+        left -= static_cast<size_t>(r);
+    }
+}
+
 DriverSet staticDrivers(const io::StudyArea& study, const std::vector<UserDriver>& user) {
     DriverSet set;
+    set.skipped = staticDrivers(study, user, [&](const std::string& name, raster::Grid<float>&& g) {
+        set.names.push_back(name);
+        set.grids.push_back(std::move(g));
+    });
+    return set;
+}
+
+std::vector<std::string> staticDrivers(const io::StudyArea& study, const std::vector<UserDriver>& user,
+                                       const DriverSink& sink) {
+    struct {
+        std::vector<std::string> skipped;
+    } set;
     const auto& grid = study.grid;
     if (study.has("roads")) {
         const auto roads = io::loadVector(study, "roads");
@@ -71,8 +156,7 @@ DriverSet staticDrivers(const io::StudyArea& study, const std::vector<UserDriver
             by_class[lower(cls)].push_back(&roads.features[i].wkb);
         }
         for (const auto& [cls, wkbs] : by_class) {
-            set.names.push_back("dist_road_" + cls);
-            set.grids.push_back(dist(burn(grid, wkbs), grid));
+            sink("dist_road_" + cls, distTo(grid, wkbs));
         }
     } else {
         set.skipped.push_back("dist_road: the study has no roads layer");
@@ -82,8 +166,7 @@ DriverSet staticDrivers(const io::StudyArea& study, const std::vector<UserDriver
         std::vector<const std::vector<std::uint8_t>*> wkbs;
         for (const auto& ft : centres.features)
             if (!ft.wkb.empty()) wkbs.push_back(&ft.wkb);
-        set.names.push_back("dist_centre");
-        set.grids.push_back(dist(burn(grid, wkbs), grid));
+        sink("dist_centre", distTo(grid, wkbs));
     } else {
         set.skipped.push_back("dist_centre: the study has no centres layer");
     }
@@ -95,8 +178,7 @@ DriverSet staticDrivers(const io::StudyArea& study, const std::vector<UserDriver
             if (!her.features[i].wkb.empty() && f >= 0 && lower(her.value(i, f).value_or("")) == "wall")
                 wkbs.push_back(&her.features[i].wkb);
         if (!wkbs.empty()) {
-            set.names.push_back("dist_wall");
-            set.grids.push_back(dist(burn(grid, wkbs), grid));
+            sink("dist_wall", distTo(grid, wkbs));
         } else {
             set.skipped.push_back("dist_wall: no heritage feature of kind 'wall'");
         }
@@ -105,23 +187,31 @@ DriverSet staticDrivers(const io::StudyArea& study, const std::vector<UserDriver
     }
     if (study.has("dem")) {
         constexpr float kNodata = -9999.0f;
-        const auto dem = io::loadFloatLayer(study, "dem", kNodata);
-        set.names.push_back("slope_deg");
-        set.grids.push_back(slopeDegrees(dem, grid.cell_size_m, kNodata));
+        auto slope = [&] {
+            const auto dem = io::loadFloatLayer(study, "dem", kNodata);
+            return slopeDegrees(dem, grid.cell_size_m, kNodata);
+        }();
+        sink("slope_deg", std::move(slope));
     } else {
         set.skipped.push_back("slope_deg: the study has no dem layer");
     }
     for (const auto& u : user) {
-        set.names.push_back(u.name);
         auto g = io::readFloatRaster(u.file, grid, u.resample, -9999.0f);
         for (auto& v : g.values())
             if (v == -9999.0f || !std::isfinite(v)) v = 0.0f;
-        set.grids.push_back(std::move(g));
+        sink(u.name, std::move(g));
     }
-    return set;
+    return set.skipped;
 }
 
 void mapDrivers(const io::StudyArea& study, const raster::ClassGrid& map, DriverSet& set) {
+    mapDrivers(study, map, [&](const std::string& name, raster::Grid<float>&& g) {
+        set.names.push_back(name);
+        set.grids.push_back(std::move(g));
+    });
+}
+
+void mapDrivers(const io::StudyArea& study, const raster::ClassGrid& map, const DriverSink& sink) {
     const auto& grid = study.grid;
     const size_t nv = static_cast<size_t>(study.classes.maxValue()) + 1;
     std::vector<char> water(nv, 0), industry(nv, 0), constr(nv, 0);
@@ -141,9 +231,11 @@ void mapDrivers(const io::StudyArea& study, const raster::ClassGrid& map, Driver
     for (const auto& [name, sel] : items) {
         // Kept even when empty (then constant) so that the training and prediction maps give the
         // same driver layout.
-        auto m = maskOf(*sel);
-        set.names.push_back(name);
-        set.grids.push_back(dist(m, grid));
+        auto g = [&] {
+            const auto m = maskOf(*sel);
+            return dist(m, grid);
+        }();
+        sink(name, std::move(g));
     }
 }
 

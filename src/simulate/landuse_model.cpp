@@ -15,11 +15,13 @@
 #include "simulate/landuse_validation.hpp"
 #include "vector/geos.hpp"
 
+#include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -66,20 +68,56 @@ std::string codeText(const YAML::Node& n) { return n.as<std::string>(); }
 
 // ------------------------------------------------------------------------------ calibration
 
+// The drivers of a model: layers of the driver store, read back by row bands.
 struct Features {
-    std::vector<const raster::Grid<float>*> grids;
-    int p() const { return static_cast<int>(grids.size()); }
-    void row(size_t cell, float* out) const {
-        for (size_t j = 0; j < grids.size(); ++j) out[j] = (*grids[j])[cell];
-    }
+    const DriverStore* store = nullptr;
+    std::vector<int> layers;
+    int p() const { return static_cast<int>(layers.size()); }
 };
 
-Features select(const DriverSet& set, const std::vector<std::string>& names) {
-    Features f;
-    for (const auto& n : names)
-        for (size_t i = 0; i < set.names.size(); ++i)
-            if (set.names[i] == n) f.grids.push_back(&set.grids[i]);
-    return f;
+// One row band of every feature: layer j of band-local cell i at buf[j * n * cols + i]. About 16 MB
+// whatever the grid size (memory bounded by the band, not the grid).
+class FeatureBand {
+  public:
+    explicit FeatureBand(const Features& f)
+        : m_f(f), m_cols(f.store->cols()),
+          m_max_rows(std::clamp((1 << 22) / std::max(1, f.p() * f.store->cols()), 1, std::max(1, f.store->rows()))),
+          m_buf(static_cast<size_t>(f.p()) * static_cast<size_t>(m_max_rows) * static_cast<size_t>(m_cols)) {}
+    int maxRows() const { return m_max_rows; }
+    void load(int row0, int n) {
+        m_row0 = row0;
+        m_n = n;
+        const size_t stride = static_cast<size_t>(n) * m_cols;
+        tbb::parallel_for(0, m_f.p(), [&](int j) { m_f.store->readRows(m_f.layers[j], row0, n, m_buf.data() + j * stride); });
+    }
+    // Features of grid cell `cell` (inside the loaded band).
+    void row(size_t cell, float* out) const {
+        const size_t stride = static_cast<size_t>(m_n) * m_cols;
+        const size_t i = cell - static_cast<size_t>(m_row0) * m_cols;
+        for (int j = 0; j < m_f.p(); ++j) out[j] = m_buf[j * stride + i];
+    }
+
+  private:
+    const Features& m_f;
+    int m_cols, m_max_rows;
+    int m_row0 = 0, m_n = 0;
+    std::vector<float> m_buf;
+};
+
+// Current and peak resident memory (from /proc/self/status; "n/a" elsewhere), for -l debug.
+void logMemory(const std::string& where) {
+    if (core::logLevel() < core::LogLevel::Debug) return;
+    std::ifstream in("/proc/self/status");
+    std::string line, rss = "n/a", hwm = "n/a";
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) rss = line.substr(6);
+        if (line.rfind("VmHWM:", 0) == 0) hwm = line.substr(6);
+    }
+    auto trim = [](std::string v) {
+        v.erase(0, v.find_first_not_of(" \t"));
+        return v;
+    };
+    core::logDebug(kStage, cat("memory ", where, ": resident ", trim(rss), ", peak ", trim(hwm)));
 }
 
 struct ClassModel {
@@ -127,21 +165,28 @@ std::vector<ClassModel> trainModels(const Context& cx, const Features& f, const 
     for (size_t k = 0; k < K; ++k) train[k].p = test[k].p = p;
     std::vector<float> row(p);
     const std::uint64_t s_samp = core::hashString("landuse.sample"), s_hold = core::hashString("landuse.holdout");
-    for (size_t c = 0; c < from.size(); ++c) {
-        const int a = cx.index[from[c]], b = cx.index[to[c]];
-        if (a < 0 || b < 0) continue;
-        const double u = core::uniform01(cx.seed, s_samp, c);
-        bool any = false;
-        if (a != b && u < rate_pos[b]) any = true;
-        for (size_t k = 0; k < K && !any; ++k)
-            if (static_cast<int>(k) != a && static_cast<int>(k) != b && u < rate_neg[k]) any = true;
-        if (!any) continue;
-        f.row(c, row.data());
-        const bool hold = core::uniform01(cx.seed, s_hold, c) < cx.p.holdout_share;
-        if (a != b && u < rate_pos[b]) (hold ? test[b] : train[b]).add(row.data(), 1);
-        for (size_t k = 0; k < K; ++k)
-            if (static_cast<int>(k) != a && static_cast<int>(k) != b && u < rate_neg[k])
-                (hold ? test[k] : train[k]).add(row.data(), 0);
+    FeatureBand band(f);
+    const int cols = from.cols(), rows = from.rows();
+    for (int r0 = 0; r0 < rows; r0 += band.maxRows()) {
+        const int n = std::min(band.maxRows(), rows - r0);
+        band.load(r0, n);
+        const size_t c_end = static_cast<size_t>(r0 + n) * cols;
+        for (size_t c = static_cast<size_t>(r0) * cols; c < c_end; ++c) {
+            const int a = cx.index[from[c]], b = cx.index[to[c]];
+            if (a < 0 || b < 0) continue;
+            const double u = core::uniform01(cx.seed, s_samp, c);
+            bool any = false;
+            if (a != b && u < rate_pos[b]) any = true;
+            for (size_t k = 0; k < K && !any; ++k)
+                if (static_cast<int>(k) != a && static_cast<int>(k) != b && u < rate_neg[k]) any = true;
+            if (!any) continue;
+            band.row(c, row.data());
+            const bool hold = core::uniform01(cx.seed, s_hold, c) < cx.p.holdout_share;
+            if (a != b && u < rate_pos[b]) (hold ? test[b] : train[b]).add(row.data(), 1);
+            for (size_t k = 0; k < K; ++k)
+                if (static_cast<int>(k) != a && static_cast<int>(k) != b && u < rate_neg[k])
+                    (hold ? test[k] : train[k]).add(row.data(), 0);
+        }
     }
     std::vector<ClassModel> models(K);
     for (size_t k = 0; k < K; ++k) {
@@ -188,33 +233,42 @@ std::vector<ClassModel> trainModels(const Context& cx, const Features& f, const 
     return models;
 }
 
+// Suitability grids (probability × 65535) of the trained classes marked in `needed` (the others
+// stay empty: they cannot gain cells in this run), predicted by row bands of the drivers.
 std::vector<raster::Grid<std::uint16_t>> predictSuitability(const Context& cx, const std::vector<ClassModel>& models,
-                                                            const Features& f, const raster::ClassGrid& map) {
+                                                            const Features& f, const raster::ClassGrid& map,
+                                                            const std::vector<char>& needed) {
     const size_t K = cx.classes.size();
     const int cols = map.cols(), rows = map.rows();
     std::vector<raster::Grid<std::uint16_t>> out(K);
     std::vector<int> active;
     for (size_t k = 0; k < K; ++k)
-        if (models[k].trained) {
+        if (models[k].trained && needed[k]) {
             out[k] = raster::Grid<std::uint16_t>(cols, rows, 0);
             active.push_back(static_cast<int>(k));
         }
+    if (active.empty()) return out;
     core::Progress progress("suitability", static_cast<std::uint64_t>(rows));
-    tbb::parallel_for(0, rows, [&](int r) {
-        std::vector<float> x(f.p());
-        for (int c = 0; c < cols; ++c) {
-            const size_t cell = static_cast<size_t>(r) * cols + c;
-            const int j = map[cell] < cx.index.size() ? cx.index[map[cell]] : -1;
-            if (j < 0) continue;
-            f.row(cell, x.data());
-            for (int k : active) {
-                if (k == j) continue;
-                const double pr = std::clamp(models[k].predict(x.data()), 0.0, 1.0);
-                out[k][cell] = static_cast<std::uint16_t>(std::lround(pr * 65535.0));
+    FeatureBand band(f);
+    for (int r0 = 0; r0 < rows; r0 += band.maxRows()) {
+        const int n = std::min(band.maxRows(), rows - r0);
+        band.load(r0, n);
+        tbb::parallel_for(r0, r0 + n, [&](int r) {
+            std::vector<float> x(f.p());
+            for (int c = 0; c < cols; ++c) {
+                const size_t cell = static_cast<size_t>(r) * cols + c;
+                const int j = map[cell] < cx.index.size() ? cx.index[map[cell]] : -1;
+                if (j < 0) continue;
+                band.row(cell, x.data());
+                for (int k : active) {
+                    if (k == j) continue;
+                    const double pr = std::clamp(models[k].predict(x.data()), 0.0, 1.0);
+                    out[k][cell] = static_cast<std::uint16_t>(std::lround(pr * 65535.0));
+                }
             }
-        }
-        progress.advance();
-    });
+            progress.advance();
+        });
+    }
     progress.finish();
     return out;
 }
@@ -285,16 +339,12 @@ nlohmann::ordered_json yearJson(const Context& cx, const CaYearReport& rep) {
     return j;
 }
 
-struct Simulation {
-    std::vector<raster::ClassGrid> maps;     // one per simulated year
-    std::vector<CaYearReport> reports;
-};
-
-// Runs the yearly CA from `start` for each demand row; returns the maps and reports. Calls `each`
-// after every year (outputs, compliance, demand tolerance).
+// Runs the yearly CA from `start` for each demand row and returns the last year's map. Calls `each`
+// after every year (outputs, compliance, demand tolerance); only the current map is kept.
 template <typename Each>
-void simulateYears(const raster::ClassGrid& start, const CaInputs& in, const std::vector<std::vector<std::int64_t>>& demand,
-                   int first_year, const CaOptions& opt, Each&& each) {
+raster::ClassGrid simulateYears(const raster::ClassGrid& start, const CaInputs& in,
+                                const std::vector<std::vector<std::int64_t>>& demand, int first_year, const CaOptions& opt,
+                                Each&& each) {
     raster::ClassGrid map = start;
     for (size_t s = 0; s < demand.size(); ++s) {
         const int year = first_year + static_cast<int>(s);
@@ -302,7 +352,9 @@ void simulateYears(const raster::ClassGrid& start, const CaInputs& in, const std
         CaYearReport rep = runCaYear(map, in, demand[s], year, opt);
         core::logInfo(kStage, cat("year ", year, ": ", rep.iterations, " iterations, ", t.seconds(), " s"));
         each(year, map, rep);
+        logMemory(cat("after year ", year));
     }
+    return map;
 }
 
 std::vector<std::vector<std::int64_t>> linearDemand(const std::vector<std::int64_t>& a, const std::vector<std::int64_t>& b,
@@ -576,9 +628,16 @@ void LanduseCaModel::run(RunState& state) {
         return io::loadLanduse(study, year);
     };
     core::Timer t_load;
-    const raster::ClassGrid base = mapOf(from_year);
-    const raster::ClassGrid earlier = mapOf(earlier_year);
+    // On the study grid the run's maps are used as they are (no copies).
+    std::optional<raster::ClassGrid> base_own, earlier_own;
+    if (!on_study_grid) {
+        base_own = mapOf(from_year);
+        earlier_own = mapOf(earlier_year);
+    }
+    const raster::ClassGrid& base = on_study_grid ? state.landuse.at(from_year) : *base_own;
+    const raster::ClassGrid& earlier = on_study_grid ? state.landuse.at(earlier_year) : *earlier_own;
     const double regrid_s = t_load.seconds();
+    logMemory("maps loaded");
     const int interval = from_year - earlier_year;
     // Whole-multiple coarse grids with the same origin can hand their final map back to the study grid.
     int expand_factor = 0;
@@ -614,14 +673,23 @@ void LanduseCaModel::run(RunState& state) {
                                               "when the cell size is a whole multiple of the study's")}};
     M["calibration"] = {{"from", earlier_year}, {"to", from_year}};
 
-    // ---- drivers
+    // ---- drivers: each made on its own and spilled to a temporary file of the run's folder, read
+    // back by row bands (full-size float grids are never all in memory at once)
     core::Timer t;
-    DriverSet stat = staticDrivers(study, m_p.drivers);
-    DriverSet dyn_train, dyn_pred;
-    mapDrivers(study, earlier, dyn_train);
+    DriverStore store(state.out_dir.empty() ? std::string(".") : state.out_dir, study.grid.cols, study.grid.rows);
+    std::vector<int> stat_layers, train_layers, pred_layers;
+    auto into = [&](std::vector<int>& layers) {
+        return [&store, &layers](const std::string& name, raster::Grid<float>&& g) {
+            layers.push_back(store.add(name, g));
+            g = raster::Grid<float>();
+            logMemory(cat("driver ", name));
+        };
+    };
+    const std::vector<std::string> stat_skipped = staticDrivers(study, m_p.drivers, into(stat_layers));
+    mapDrivers(study, earlier, into(train_layers));
     std::vector<std::string> names;
-    for (const auto& n : stat.names) names.push_back(n);
-    for (const auto& n : dyn_train.names) names.push_back(n);
+    for (int l : stat_layers) names.push_back(store.names()[l]);
+    for (int l : train_layers) names.push_back(store.names()[l]);
     names.erase(std::remove_if(names.begin(), names.end(),
                                [&](const std::string& n) {
                                    return std::find(m_p.exclude_drivers.begin(), m_p.exclude_drivers.end(), n) !=
@@ -629,21 +697,25 @@ void LanduseCaModel::run(RunState& state) {
                                }),
                 names.end());
     if (names.empty()) throw InputError("models.landuse_ca: no driver available (all layers missing or excluded)");
-    auto features = [&](const DriverSet& dyn) {
-        Features f = select(stat, names);
-        Features g = select(dyn, names);
-        f.grids.insert(f.grids.end(), g.grids.begin(), g.grids.end());
+    // the static drivers in `names` order, then the map drivers of `dyn`
+    auto features = [&](const std::vector<int>& dyn) {
+        Features f;
+        f.store = &store;
+        for (const std::vector<int>* set : {static_cast<const std::vector<int>*>(&stat_layers), &dyn})
+            for (const auto& n : names)
+                for (int l : *set)
+                    if (store.names()[l] == n) f.layers.push_back(l);
         return f;
     };
     M["drivers"] = names;
-    M["drivers_skipped"] = stat.skipped;
+    M["drivers_skipped"] = stat_skipped;
     const double drivers_s = t.seconds();
     core::logInfo(kStage, cat(names.size(), " drivers in ", drivers_s, " s"));
 
     // ---- suitability, learned from earlier -> base
     t.reset();
     nlohmann::ordered_json suit_j = nlohmann::ordered_json::object();
-    const Features f_train = features(dyn_train);
+    const Features f_train = features(train_layers);
     const auto models = trainModels(cx, f_train, names, earlier, base, suit_j);
     M["suitability"] = {{"method", m_p.suitability}, {"classes", suit_j}};
     const double train_s = t.seconds();
@@ -665,12 +737,19 @@ void LanduseCaModel::run(RunState& state) {
     ConstraintSet cons = buildConstraints(study, cx.classes, m_p.constraints);
     M["constraints"] = {{"rules", constraintsJson(m_p.constraints)}, {"areas", cons.summary}};
 
-    auto makeInputs = [&](const raster::ClassGrid& start_map, const Features& f) {
+    // Suitability only for the classes that may gain cells under `demand` (one 16-bit grid each).
+    auto makeInputs = [&](const raster::ClassGrid& start_map, const Features& f,
+                          const std::vector<std::vector<std::int64_t>>& demand) {
         CaInputs in;
         in.classes = cx.classes;
         in.neighbourhood_weight = weights;
         in.release_share = release;
-        in.suitability = predictSuitability(cx, models, f, start_map);
+        const auto needed = classesThatMayGain(classCounts(start_map, cx.classes), demand, release);
+        in.suitability = predictSuitability(cx, models, f, start_map, needed);
+        int grids = 0;
+        for (const auto& g : in.suitability) grids += g.size() > 0;
+        core::logInfo(kStage, cat("suitability grids: ", grids, " (classes that may gain cells)"));
+        logMemory("suitability predicted");
         in.conversion = conversion;
         in.zones = cons.zones;
         in.zone_factor = cons.factor;
@@ -684,15 +763,16 @@ void LanduseCaModel::run(RunState& state) {
     // ---- hindcast: earlier -> base with the observed quantities, against the null model
     if (m_p.validate) {
         t.reset();
-        CaInputs in = makeInputs(earlier, f_train);
         const auto target = classCounts(base, cx.classes);
         const auto demand = linearDemand(classCounts(earlier, cx.classes), target, interval);
-        raster::ClassGrid sim;
         nlohmann::ordered_json years;
-        simulateYears(earlier, in, demand, earlier_year + 1, ca, [&](int year, const raster::ClassGrid& map, const CaYearReport& rep) {
-            years[std::to_string(year)] = yearJson(cx, rep);
-            if (year == from_year) sim = map;
-        });
+        raster::ClassGrid sim = [&] {
+            const CaInputs in = makeInputs(earlier, f_train, demand);
+            return simulateYears(earlier, in, demand, earlier_year + 1, ca,
+                                 [&](int year, const raster::ClassGrid&, const CaYearReport& rep) {
+                                     years[std::to_string(year)] = yearJson(cx, rep);
+                                 });
+        }();
         const auto nullmap = nullModel(earlier, cx.classes, target, core::mix64(cx.seed ^ 0x4e554c4cULL));
         const AgreementReport a = compareMaps(earlier, base, sim, cx.classes);
         const AgreementReport b = compareMaps(earlier, base, nullmap, cx.classes);
@@ -720,11 +800,6 @@ void LanduseCaModel::run(RunState& state) {
     const int steps = to_year - from_year;
     if (steps > 0) {
         t.reset();
-        dyn_pred = DriverSet{};
-        mapDrivers(study, base, dyn_pred);
-        CaInputs in = makeInputs(base, features(dyn_pred));
-        dyn_pred = DriverSet{};
-        dyn_train = DriverSet{};
         const auto base_counts = classCounts(base, cx.classes);
         std::vector<std::vector<std::int64_t>> demand;
         if (m_p.demand == "markov") {
@@ -743,17 +818,23 @@ void LanduseCaModel::run(RunState& state) {
                 }
             demand = planDemand(base_counts, from_year, targets, steps);
         }
+        mapDrivers(study, base, into(pred_layers));
+        // Year of the first change per cell (0 = unchanged so far): a cell not changed yet still has
+        // its class of `base`, so no copy of the previous year's map is needed.
         raster::Grid<std::uint8_t> change_year(base.cols(), base.rows(), 0);
-        raster::ClassGrid last = base;
         nlohmann::ordered_json years;
         std::string failure;
-        simulateYears(base, in, demand, from_year + 1, ca, [&](int year, const raster::ClassGrid& map, const CaYearReport& rep) {
+        auto each = [&](int year, const raster::ClassGrid& map, const CaYearReport& rep) {
             if (!failure.empty()) return;
-            for (size_t c = 0; c < map.size(); ++c)
-                if (map[c] != last[c] && change_year[c] == 0) change_year[c] = static_cast<std::uint8_t>(std::min(255, year - from_year));
-            last = map;
+            tbb::parallel_for(tbb::blocked_range<size_t>(0, map.size(), size_t(1) << 16), [&](const auto& range) {
+                for (size_t c = range.begin(); c < range.end(); ++c)
+                    if (change_year[c] == 0 && map[c] != base[c])
+                        change_year[c] = static_cast<std::uint8_t>(std::min(255, year - from_year));
+            });
+            // Only the final year stays in memory as the run's land use (every year is written as a
+            // file below; later models and the runner's checks use the final map).
             if (on_study_grid) {
-                state.landuse[year] = map;
+                if (year == to_year) state.landuse[year] = map;
             } else if (year == to_year && expand_factor > 0) {
                 // The final map goes back onto the study grid (each coarse cell -> its block of
                 // study cells) so that the runner's checks and compliance see the simulated year.
@@ -775,14 +856,21 @@ void LanduseCaModel::run(RunState& state) {
                                           static_cast<double>(u.placed) * cx.ha_per_cell, " ha of ",
                                           static_cast<double>(u.demanded) * cx.ha_per_cell, " ha (", u.reason, ")"));
                 const double miss_ha = static_cast<double>(u.not_placed) * cx.ha_per_cell;
-                if (share > m_p.demand_tolerance && miss_ha > m_p.demand_tolerance_ha && failure.empty())
+                if (share > m_p.demand_tolerance && miss_ha > m_p.demand_tolerance_ha && failure.empty()) {
+                    if (on_study_grid) state.landuse[year] = map; // the failing year, as before
                     failure = cat("models.landuse_ca: demand not met in ", year, " for class ", cx.codes[u.class_index],
                                   ": placed ", static_cast<double>(u.placed) * cx.ha_per_cell, " ha of ",
                                   static_cast<double>(u.demanded) * cx.ha_per_cell, " ha (",
                                   static_cast<double>(u.not_placed) * cx.ha_per_cell, " ha not placed: ", u.reason,
                                   "; demand_tolerance ", m_p.demand_tolerance, " and ", m_p.demand_tolerance_ha, " ha)");
+                }
             }
-        });
+        };
+        // The suitability grids live only while the automaton runs.
+        const raster::ClassGrid last = [&] {
+            const CaInputs in = makeInputs(base, features(pred_layers), demand);
+            return simulateYears(base, in, demand, from_year + 1, ca, each);
+        }();
         M["years"] = years;
         if (!failure.empty()) {
             M["error"] = failure;

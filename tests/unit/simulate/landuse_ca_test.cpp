@@ -2,6 +2,7 @@
 #include "simulate/landuse_ca.hpp"
 #include "simulate/landuse_constraints.hpp"
 #include "simulate/landuse_demand.hpp"
+#include "simulate/landuse_drivers.hpp"
 #include "simulate/landuse_model.hpp"
 
 #include "core/random.hpp"
@@ -183,4 +184,46 @@ TEST(LanduseGrid, ModeAggregateByHand) {
     EXPECT_EQ(g[3], 7); // {0,0,0,7}: nodata ignored
     EXPECT_EQ(g[4], 5); // {5,6,6,5}: tie, 5 first
     EXPECT_EQ(g[5], 0); // {0,0}: nodata only
+}
+
+TEST(LanduseDemand, ClassesThatMayGainByHand) {
+    // class 0 shrinks 100 -> 90 -> 85; 1 grows 50 -> 60; 2 is free in year 1 (may lose every cell),
+    // then asks 25 > 0; 3 is flat but releases cells (grows them back); 4 falls to 30 and asks 35
+    // again; 5 is flat without release.
+    const std::vector<std::int64_t> start = {100, 50, 30, 20, 40, 10};
+    const std::vector<std::vector<std::int64_t>> demand = {{90, 60, -1, 20, 30, 10}, {85, 60, 25, 20, 35, 10}};
+    const std::vector<double> release = {0.0, 0.0, 0.0, 0.1, 0.0, 0.0};
+    EXPECT_EQ(classesThatMayGain(start, demand, release), (std::vector<char>{0, 1, 1, 1, 1, 0}));
+    // without gross change class 3 cannot gain; with no years nothing can
+    EXPECT_EQ(classesThatMayGain(start, demand, {}), (std::vector<char>{0, 1, 1, 0, 1, 0}));
+    EXPECT_EQ(classesThatMayGain(start, {}, {}), (std::vector<char>(6, 0)));
+}
+
+TEST(LanduseDrivers, StoreReadsBackRowBandsAndLeavesNoFile) {
+    test::TempDir dir;
+    const int cols = 7, rows = 5;
+    raster::Grid<float> a(cols, rows, 0.0f), b(cols, rows, 0.0f);
+    for (int y = 0; y < rows; ++y)
+        for (int x = 0; x < cols; ++x) {
+            a.at(x, y) = static_cast<float>(10 * y + x);
+            b.at(x, y) = -0.5f * static_cast<float>(x * y) + 1e6f;
+        }
+    {
+        DriverStore store(dir.path(), cols, rows);
+        EXPECT_EQ(store.add("a", a), 0);
+        EXPECT_EQ(store.add("b", b), 1);
+        EXPECT_EQ(store.names(), (std::vector<std::string>{"a", "b"}));
+        // the file is unlinked as soon as it is made: nothing in the folder
+        EXPECT_TRUE(test::listFiles(dir.path()).empty());
+        std::vector<float> band(3 * cols, -1.0f);
+        store.readRows(1, 2, 3, band.data()); // rows 2..4 of layer b
+        for (int y = 2; y < 5; ++y)
+            for (int x = 0; x < cols; ++x) EXPECT_EQ(band[(y - 2) * cols + x], -0.5f * static_cast<float>(x * y) + 1e6f);
+        store.readRows(0, 0, 1, band.data()); // row 0 of layer a
+        for (int x = 0; x < cols; ++x) EXPECT_EQ(band[x], static_cast<float>(x));
+        EXPECT_THROW(store.add("wrong size", raster::Grid<float>(cols + 1, rows, 0.0f)), InputError);
+        EXPECT_THROW(store.readRows(0, 4, 2, band.data()), InputError); // past the last row
+        EXPECT_THROW(store.readRows(2, 0, 1, band.data()), InputError); // no such layer
+    }
+    EXPECT_THROW(DriverStore(dir.file("no/such/folder"), cols, rows), IoError);
 }
