@@ -90,7 +90,8 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
         throw ConfigError("checks: as-of date '" + request.as_of + "' is not a date (expected YYYY-MM-DD)");
     if (request.review_layer.empty()) throw ConfigError("checks: the review layer is empty (expected e.g. 'proposals')");
 
-    ReviewContext ctx(study, request);
+    auto review = std::make_shared<ReviewContext>(study, request);
+    ReviewContext& ctx = *review;
     std::vector<std::unique_ptr<Check>> checks;
     for (const auto& id : ruleIds()) {
         if (explicit_rules && !wanted.count(id)) continue;
@@ -341,6 +342,7 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
         timings["write_outputs"] = wt.seconds();
     }
     report["findings"] = fj;
+    summary.review = review;
     timings["total"] = total_timer.seconds();
     report["timings_s"] = timings;
     summary.metrics = report;

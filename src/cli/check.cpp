@@ -41,6 +41,7 @@ int runCheck(const CheckOptions& opt) {
     }
     out["files"] = s.files;
     std::printf("%s\n", out.dump(2).c_str());
+    keepUntilExit(std::move(s.review));
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "io/gdal_env.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <new>
@@ -51,7 +52,12 @@ int main(int argc, char** argv) {
     try {
         io::initGdal();
         core::ThreadLimit limit(global.threads);
-        return action ? action() : 0;
+        const int rc = action ? action() : 0;
+        if (cli::keptUntilExit()) {
+            std::fflush(nullptr);
+            std::_Exit(rc);
+        }
+        return rc;
     } catch (const Error& e) {
         std::fprintf(stderr, "error: %s\n", e.what());
         return static_cast<int>(e.code());
