@@ -72,59 +72,46 @@ template <typename T> void columnPass(const std::uint8_t* m, int cols, int rows,
     });
 }
 
-// Lower envelope of the parabolas y = (x - v)² + f(v) of one row. z[j] = zn[j] / zd[j] (zd > 0) is
-// where parabola j starts to be the lowest; compared by cross-multiplication, so exact in int64.
+// Lower envelope of the parabolas y = (x - v)² + f(v) of one row. Parabola j is the lowest from
+// z = zn / zd (zd > 0) on; intersections are compared by cross-multiplication, exact in int64.
+// One record per parabola (h = f + v²), so a pop test touches one cache line.
+struct Parabola {
+    std::int64_t h, zn, zd;
+    int v;
+};
 struct Envelope {
-    std::vector<int> v;
-    std::vector<std::int64_t> f, h, zn, zd; // h = f + v²
-    void reserve(int cols) {
-        const size_t n = static_cast<size_t>(cols) + 1;
-        if (v.size() < n) {
-            v.resize(n);
-            f.resize(n);
-            h.resize(n);
-            zn.resize(n);
-            zd.resize(n);
-        }
-    }
+    std::vector<Parabola> p;
 };
 
 // Builds the envelope of the columns with a source in their column; returns the parabola count.
 template <typename T> int buildEnvelope(const T* g, int cols, Envelope& e) {
     constexpr T inf = std::numeric_limits<T>::max();
-    e.reserve(cols);
-    int* v = e.v.data();
-    std::int64_t *f = e.f.data(), *h = e.h.data(), *zn = e.zn.data(), *zd = e.zd.data();
-    int k = -1;
-    for (int q = 0; q < cols; ++q) {
+    if (e.p.size() < static_cast<size_t>(cols)) e.p.resize(static_cast<size_t>(cols));
+    Parabola* p = e.p.data();
+    int q = 0;
+    while (q < cols && g[q] == inf) ++q;
+    if (q == cols) return 0;
+    // the first parabola starts at -2^40 (below every intersection): the pop test needs no k > 0 check
+    p[0] = Parabola{static_cast<std::int64_t>(g[q]) * g[q] + static_cast<std::int64_t>(q) * q,
+                    -(std::int64_t(1) << 40), 1, q};
+    int k = 0;
+    for (++q; q < cols; ++q) {
         const T gq = g[q];
         if (gq == inf) continue;
-        const std::int64_t fq = static_cast<std::int64_t>(gq) * gq;
-        const std::int64_t hq = fq + static_cast<std::int64_t>(q) * q;
-        if (k < 0) {
-            k = 0;
-            v[0] = q;
-            f[0] = fq;
-            h[0] = hq;
-            continue;
-        }
+        const std::int64_t hq = static_cast<std::int64_t>(gq) * gq + static_cast<std::int64_t>(q) * q;
         std::int64_t sn, sd;
         for (;;) {
-            // intersection of the parabolas rooted at v[k] and q: sn / sd
-            sn = hq - h[k];
-            sd = 2 * static_cast<std::int64_t>(q - v[k]);
-            if (k > 0 && sn * zd[k] <= zn[k] * sd) {
+            // intersection of the parabolas rooted at p[k].v and q: sn / sd
+            const Parabola& pk = p[k];
+            sn = hq - pk.h;
+            sd = 2 * static_cast<std::int64_t>(q - pk.v);
+            if (sn * pk.zd <= pk.zn * sd) {
                 --k; // parabola k is nowhere the lowest
                 continue;
             }
             break;
         }
-        ++k;
-        v[k] = q;
-        f[k] = fq;
-        h[k] = hq;
-        zn[k] = sn;
-        zd[k] = sd;
+        p[++k] = Parabola{hq, sn, sd, q};
     }
     return k + 1;
 }
@@ -132,15 +119,17 @@ template <typename T> int buildEnvelope(const T* g, int cols, Envelope& e) {
 // Calls fill(a, b, v, f) for each parabola of the envelope and the columns [a, b] where it is lowest.
 template <typename Fill> void scanEnvelope(const Envelope& e, int n, int cols, Fill&& fill) {
     std::int64_t lo = 0;
+    const Parabola* p = e.p.data();
     for (int j = 0; j < n && lo < cols; ++j) {
         std::int64_t hi = cols - 1;
         if (j + 1 < n) {
-            const std::int64_t zn = e.zn[j + 1], zd = e.zd[j + 1];
+            const std::int64_t zn = p[j + 1].zn, zd = p[j + 1].zd;
             const std::int64_t fl = zn >= 0 ? zn / zd : -((-zn + zd - 1) / zd); // floor(zn / zd)
             hi = std::min(hi, fl);
         }
         if (hi >= lo) {
-            fill(static_cast<int>(lo), static_cast<int>(hi), e.v[j], e.f[j]);
+            const std::int64_t v = p[j].v;
+            fill(static_cast<int>(lo), static_cast<int>(hi), p[j].v, p[j].h - v * v);
             lo = hi + 1;
         }
     }
