@@ -6,15 +6,14 @@ namespace xiongguan::checks {
 
 using core::cat;
 
-RuleResult BasicFarmlandCheck::run(ReviewContext& ctx) const {
-    RuleResult res;
-    res.rule = kName;
+ParcelReview BasicFarmlandCheck::prepareParcels(ReviewContext& ctx) const {
     const vector::VectorLayer& bf = ctx.layer("basic_farmland");
     const ControlLayer& farm = ctx.control("basic_farmland", [&]() { return controlFromLayer("basic farmland", bf); });
     const double eps = areaEpsilon();
 
-    res.rows = reviewEachParcel(ctx, kName, [&](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
-                                                 Scratch& s, RuleRow& row) {
+    ParcelReview pr;
+    pr.review = [&farm, eps](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env, Scratch& s,
+                             RuleRow& row) {
         // The conflict geometry is only written for non-farm uses.
         Overlap o = farm.overlap(g, p.area_m2, env, s, p.use->group != raster::ClassGroup::Farmland);
         row.area_m2 = o.area_m2;
@@ -39,8 +38,8 @@ RuleResult BasicFarmlandCheck::run(ReviewContext& ctx) const {
                                               : "non-farm use";
         row.reason = cat(fmtArea(o.area_m2), " m2 of ", what, " (", p.use_code, " ", p.use->name,
                          ") on permanent basic farmland");
-    });
-    return res;
+    };
+    return pr;
 }
 
 } // namespace xiongguan::checks

@@ -15,7 +15,7 @@ class BasicFarmlandCheck : public Check {
     const char* description() const override { return kDescription; }
     std::vector<std::string> roles() const override { return {"basic_farmland"}; }
     bool reviewsParcels() const override { return true; }
-    RuleResult run(ReviewContext& ctx) const override;
+    ParcelReview prepareParcels(ReviewContext& ctx) const override;
 };
 
 } // namespace xiongguan::checks

@@ -33,10 +33,8 @@ std::vector<int> readZones(ReviewContext& ctx) {
 }
 } // namespace
 
-RuleResult DevelopmentBoundaryCheck::run(ReviewContext& ctx) const {
-    RuleResult res;
-    res.rule = kName;
-    const std::vector<int> zones = readZones(ctx);
+ParcelReview DevelopmentBoundaryCheck::prepareParcels(ReviewContext& ctx) const {
+    std::vector<int> zones = readZones(ctx);
     const vector::VectorLayer& dev = ctx.layer("development_boundary");
     const ControlLayer& conc = ctx.control("development_boundary.concentrated", [&]() {
         return controlFromLayer("concentrated zone", dev, [&](size_t i) { return zones[i] == Concentrated; });
@@ -46,8 +44,9 @@ RuleResult DevelopmentBoundaryCheck::run(ReviewContext& ctx) const {
     });
     const double eps = areaEpsilon();
 
-    res.rows = reviewEachParcel(ctx, kName, [&](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
-                                                 Scratch& s, RuleRow& row) {
+    ParcelReview pr;
+    pr.review = [&conc, &flex, eps](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env, Scratch& s,
+                                    RuleRow& row) {
         // The inside part is only needed to cut out the outside part of urban construction parcels.
         Overlap in = conc.overlap(g, p.area_m2, env, s, p.use->urban_construction);
         const double outside = std::max(0.0, p.area_m2 - in.area_m2);
@@ -79,9 +78,10 @@ RuleResult DevelopmentBoundaryCheck::run(ReviewContext& ctx) const {
             row.reason = cat("urban construction: ", fmtArea(outside), " m2 outside the concentrated zone, ",
                              fmtArea(beyond), " m2 of it outside the flexible zone too");
         }
-    });
+    };
 
     // The boundary as a whole: total vs 1.3x current urban construction land; flexible vs 15 %.
+    pr.finish = [&ctx, &dev, zones = std::move(zones)](RuleResult& res) {
     vector::Context& c = vector::threadContext();
     double zone_m2[3] = {0, 0, 0};
     for (size_t i = 0; i < dev.features.size(); ++i) {
@@ -121,7 +121,8 @@ RuleResult DevelopmentBoundaryCheck::run(ReviewContext& ctx) const {
         {"max_flexible_share", max_flex},
         {"flexible_status", flex_share <= max_flex ? kPass : kFail},
     };
-    return res;
+    };
+    return pr;
 }
 
 } // namespace xiongguan::checks

@@ -17,7 +17,7 @@ class DevelopmentBoundaryCheck : public Check {
     const char* description() const override { return kDescription; }
     std::vector<std::string> roles() const override { return {"development_boundary"}; }
     bool reviewsParcels() const override { return true; }
-    RuleResult run(ReviewContext& ctx) const override;
+    ParcelReview prepareParcels(ReviewContext& ctx) const override;
 };
 
 } // namespace xiongguan::checks

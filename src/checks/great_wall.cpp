@@ -4,6 +4,8 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 
+#include <memory>
+
 namespace xiongguan::checks {
 
 using core::cat;
@@ -77,10 +79,9 @@ std::unique_ptr<ControlLayer> bufferLayer(ReviewContext& ctx, const std::string&
 }
 } // namespace
 
-RuleResult GreatWallCheck::run(ReviewContext& ctx) const {
-    RuleResult res;
-    res.rule = kName;
-    const HeritageZones z = readHeritageZones(ctx);
+ParcelReview GreatWallCheck::prepareParcels(ReviewContext& ctx) const {
+    auto zp = std::make_shared<const HeritageZones>(readHeritageZones(ctx));
+    const HeritageZones& z = *zp;
     const vector::VectorLayer& h = ctx.layer("heritage");
     std::vector<double> outer_m(z.protection_m.size());
     for (size_t i = 0; i < outer_m.size(); ++i) outer_m[i] = z.protection_m[i] + z.control_m[i];
@@ -91,8 +92,10 @@ RuleResult GreatWallCheck::run(ReviewContext& ctx) const {
     });
     const double eps = areaEpsilon();
 
-    res.rows = reviewEachParcel(ctx, kName, [&](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
+    ParcelReview pr;
+    pr.review = [&prot, &outer, &walls, zp, eps](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
                                                  Scratch& s, RuleRow& row) {
+        const HeritageZones& z = *zp;
         // Crossing a wall line (any contact with the wall itself).
         std::string crossed;
         for (size_t m : walls.candidates(env)) {
@@ -147,8 +150,8 @@ RuleResult GreatWallCheck::run(ReviewContext& ctx) const {
             row.reason = cat(fmtArea(o.area_m2), " m2 in the control zone of '", z.label[strict], "': height ",
                              *p.height_m, " m within the limit ", limit, " m (needs approval)");
         }
-    });
-    return res;
+    };
+    return pr;
 }
 
 } // namespace xiongguan::checks

@@ -20,7 +20,7 @@ class GreatWallCheck : public Check {
     const char* description() const override { return kDescription; }
     std::vector<std::string> roles() const override { return {"heritage"}; }
     bool reviewsParcels() const override { return true; }
-    RuleResult run(ReviewContext& ctx) const override;
+    ParcelReview prepareParcels(ReviewContext& ctx) const override;
 };
 
 /// Per-feature widths and limits of the heritage layer, defaults applied.

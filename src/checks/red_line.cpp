@@ -16,9 +16,7 @@ bool RedLineCheck::allowedWithApproval(const std::string& activity) {
     return std::find(allowed.begin(), allowed.end(), activity) != allowed.end();
 }
 
-RuleResult RedLineCheck::run(ReviewContext& ctx) const {
-    RuleResult res;
-    res.rule = kName;
+ParcelReview RedLineCheck::prepareParcels(ReviewContext& ctx) const {
     const vector::VectorLayer& rl = ctx.layer("ecological_redline");
     const io::LayerSpec& spec = ctx.study().layer("ecological_redline");
     const int f_tier = rl.requireField(spec.field("tier"));
@@ -32,15 +30,16 @@ RuleResult RedLineCheck::run(ReviewContext& ctx) const {
                                  rl.value(i, f_tier).value_or(""), "'; expected core or general"));
     }
     const ControlLayer& red = ctx.control("ecological_redline", [&]() { return controlFromLayer("red line", rl); });
-    auto label = [&](size_t member) {
+    auto label = [&red, &rl, f_name](size_t member) {
         const size_t src = red.source(member);
         auto n = rl.value(src, f_name);
         return n && !n->empty() ? *n : cat("fid ", rl.features[src].fid);
     };
     const double eps = areaEpsilon();
 
-    res.rows = reviewEachParcel(ctx, kName, [&](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
-                                                 Scratch& s, RuleRow& row) {
+    ParcelReview pr;
+    pr.review = [&red, core_tier = std::move(core_tier), label, eps](const Parcel& p, const GEOSGeometry* g,
+                                                                     const vector::Envelope& env, Scratch& s, RuleRow& row) {
         Overlap o = red.overlap(g, p.area_m2, env, s, true);
         row.area_m2 = o.area_m2;
         if (o.area_m2 <= eps) {
@@ -80,8 +79,8 @@ RuleResult RedLineCheck::run(ReviewContext& ctx) const {
             row.reason = cat(fmtArea(o.area_m2), " m2 in the ecological red line ('", label(o.members.front()),
                              "'): activity ", act, " is forbidden there");
         }
-    });
-    return res;
+    };
+    return pr;
 }
 
 } // namespace xiongguan::checks

@@ -16,7 +16,7 @@ class RedLineCheck : public Check {
     const char* description() const override { return kDescription; }
     std::vector<std::string> roles() const override { return {"ecological_redline"}; }
     bool reviewsParcels() const override { return true; }
-    RuleResult run(ReviewContext& ctx) const override;
+    ParcelReview prepareParcels(ReviewContext& ctx) const override;
 
     /// Activities allowed with approval in the general tier.
     static bool allowedWithApproval(const std::string& activity);

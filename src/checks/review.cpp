@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace xiongguan::checks {
@@ -87,32 +88,64 @@ void forEachParallel(size_t n, ScratchPool& pool, const std::string& progress_la
     progress.finish();
 }
 
-std::vector<RuleRow> reviewEachParcel(ReviewContext& ctx, const std::string& rule, const ParcelFn& fn) {
+std::vector<RuleResult> reviewParcels(ReviewContext& ctx, const std::vector<std::string>& rules,
+                                      const std::vector<ParcelReview>& reviews) {
     const auto& parcels = ctx.parcels();
     const vector::VectorLayer& l = ctx.reviewLayer();
-    std::vector<RuleRow> rows(parcels.size());
-    forEachParallel(parcels.size(), ctx.scratch(), rule, [&](size_t i, Scratch& s) {
+    const size_t k_count = reviews.size();
+    std::vector<RuleResult> results(k_count);
+    for (size_t k = 0; k < k_count; ++k) {
+        results[k].rule = rules[k];
+        results[k].rows.resize(parcels.size());
+    }
+    std::string label;
+    for (const auto& r : rules) label += (label.empty() ? "" : "+") + r;
+    forEachParallel(parcels.size(), ctx.scratch(), label, [&](size_t i, Scratch& s) {
         const Parcel& p = parcels[i];
-        RuleRow& row = rows[i];
-        row.parcel = i;
         if (!p.invalid.empty()) {
-            row.status = kInvalid;
-            row.reason = p.invalid;
+            for (auto& res : results) {
+                RuleRow& row = res.rows[i];
+                row.parcel = i;
+                row.status = kInvalid;
+                row.reason = p.invalid;
+            }
             return;
         }
+        vector::GeomPtr g;
+        std::string decode_error;
         try {
-            vector::GeomPtr g = vector::fromWkb(s.ctx, l.features[i].wkb);
-            fn(p, g.get(), l.features[i].env, s, row);
-            row.share = p.area_m2 > 0 ? row.area_m2 / p.area_m2 : 0.0;
-            if (row.status == std::string(kPass)) row.wkb.clear();
+            g = vector::fromWkb(s.ctx, l.features[i].wkb);
         } catch (const GeometryError& e) {
-            row = RuleRow{};
+            decode_error = e.what();
+        }
+        for (size_t k = 0; k < k_count; ++k) {
+            RuleRow& row = results[k].rows[i];
             row.parcel = i;
-            row.status = kInvalid;
-            row.reason = cat("overlay failed: ", e.what());
+            try {
+                if (!g) throw GeometryError(decode_error);
+                reviews[k].review(p, g.get(), l.features[i].env, s, row);
+                row.share = p.area_m2 > 0 ? row.area_m2 / p.area_m2 : 0.0;
+                if (row.status == std::string(kPass)) row.wkb.clear();
+            } catch (const GeometryError& e) {
+                row = RuleRow{};
+                row.parcel = i;
+                row.status = kInvalid;
+                row.reason = cat("overlay failed: ", e.what());
+            }
         }
     });
-    return rows;
+    for (size_t k = 0; k < k_count; ++k)
+        if (reviews[k].finish) reviews[k].finish(results[k]);
+    return results;
+}
+
+RuleResult Check::run(ReviewContext& ctx) const {
+    if (!reviewsParcels()) throw std::logic_error(std::string(name()) + ": run() is not implemented");
+    return std::move(reviewParcels(ctx, {name()}, {prepareParcels(ctx)}).front());
+}
+
+ParcelReview Check::prepareParcels(ReviewContext&) const {
+    throw std::logic_error(std::string(name()) + ": not a parcel rule");
 }
 
 // ---------------------------------------------------------------------------------------------

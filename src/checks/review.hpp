@@ -215,11 +215,24 @@ bool isConstruction(const raster::ClassInfo& c);
 void forEachParallel(size_t n, ScratchPool& pool, const std::string& progress_label,
                      const std::function<void(size_t, Scratch&)>& fn);
 
-/// Reviews every parcel of the review layer in parallel: invalid parcels get an `invalid` row;
-/// `fn` gets the parcel decoded in the thread's context and fills the row (status, area, reason,
-/// geometry). A GEOS failure on one parcel becomes an `invalid` row naming the error.
+/// One rule's review of one parcel: gets the parcel decoded in the thread's context and fills the
+/// row (status, area, reason, geometry). Invalid parcels never reach it (they get an `invalid`
+/// row); a GEOS failure on one parcel becomes an `invalid` row naming the error.
 using ParcelFn = std::function<void(const Parcel&, const GEOSGeometry*, const vector::Envelope&, Scratch&, RuleRow&)>;
-std::vector<RuleRow> reviewEachParcel(ReviewContext& ctx, const std::string& rule, const ParcelFn& fn);
+
+/// A parcel rule's work, prepared on the main thread: `review` fills one parcel's row (called in
+/// parallel, any order; whatever it uses must live in the closure or in the context) and
+/// `finish`, if set, completes the result on the main thread once every row is in.
+struct ParcelReview {
+    ParcelFn review;
+    std::function<void(RuleResult&)> finish;
+};
+
+/// The reviews of several parcel rules in one parallel pass over the parcels: each parcel is
+/// decoded once and handed to every review in turn. Returns one result per review, in order,
+/// after their `finish`. The rows are those that separate passes would give.
+std::vector<RuleResult> reviewParcels(ReviewContext& ctx, const std::vector<std::string>& rules,
+                                      const std::vector<ParcelReview>& reviews);
 
 /// Polygonal part of `g` as WKB (MultiPolygon or Polygon), empty when nothing polygonal is left.
 std::vector<std::uint8_t> polygonWkb(vector::Context& ctx, const GEOSGeometry* g);
@@ -246,8 +259,11 @@ class Check {
     /// True when the rule reviews the parcels of the review layer (one row per parcel).
     virtual bool reviewsParcels() const = 0;
     /// Review. Loads what it needs from `ctx` (main thread), then works in parallel.
-    /// Findings go into the result or `ctx.findings`; only failures to run throw.
-    virtual RuleResult run(ReviewContext& ctx) const = 0;
+    /// Findings go into the result or `ctx.findings`; only failures to run throw. Parcel rules
+    /// need not override it: by default it runs prepareParcels in a pass of its own.
+    virtual RuleResult run(ReviewContext& ctx) const;
+    /// Parcel rules: the per-parcel review (runChecks runs those of all parcel rules in one pass).
+    virtual ParcelReview prepareParcels(ReviewContext& ctx) const;
 };
 
 } // namespace xiongguan::checks

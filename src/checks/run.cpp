@@ -129,14 +129,44 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
         ctx.prefetch(roles, landuse);
     }
 
-    std::vector<RuleResult> results;
+    std::vector<RuleResult> results(checks.size());
     nlohmann::ordered_json timings = nlohmann::ordered_json::object();
-    for (const auto& c : checks) {
+    // Parcel rules: each prepared on this thread, then one parallel pass over the parcels for all
+    // of them (each parcel decoded once). The parcels are made right after the first rule is
+    // prepared, as a pass of that rule alone would, so findings keep their order.
+    {
+        std::vector<size_t> index;
+        std::vector<std::string> names;
+        std::vector<ParcelReview> reviews;
+        for (size_t k = 0; k < checks.size(); ++k) {
+            if (!checks[k]->reviewsParcels()) continue;
+            core::Timer t;
+            reviews.push_back(checks[k]->prepareParcels(ctx));
+            if (index.empty()) (void)ctx.parcels();
+            index.push_back(k);
+            names.emplace_back(checks[k]->name());
+            timings[checks[k]->name()] = t.seconds();
+        }
+        if (!reviews.empty()) {
+            core::Timer t;
+            core::logInfo("checks", cat("reviewing ", ctx.parcels().size(), " parcels: ", [&] {
+                std::string l;
+                for (const auto& n : names) l += (l.empty() ? "" : ", ") + n;
+                return l;
+            }()));
+            std::vector<RuleResult> rr = reviewParcels(ctx, names, reviews);
+            for (size_t j = 0; j < index.size(); ++j) results[index[j]] = std::move(rr[j]);
+            timings["parcel_rules"] = t.seconds();
+            core::logInfo("checks", cat("parcel rules done in ", t.seconds(), " s"));
+        }
+    }
+    for (size_t k = 0; k < checks.size(); ++k) {
+        if (checks[k]->reviewsParcels()) continue;
         core::Timer t;
-        core::logInfo("checks", cat("running ", c->name()));
-        results.push_back(c->run(ctx));
-        timings[c->name()] = t.seconds();
-        core::logInfo("checks", cat(c->name(), " done in ", t.seconds(), " s"));
+        core::logInfo("checks", cat("running ", checks[k]->name()));
+        results[k] = checks[k]->run(ctx);
+        timings[checks[k]->name()] = t.seconds();
+        core::logInfo("checks", cat(checks[k]->name(), " done in ", t.seconds(), " s"));
     }
 
     // ---- Metrics (sums in parcel order: identical at any thread count).
