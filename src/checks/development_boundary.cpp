@@ -4,10 +4,6 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_reduce.h>
-
-#include <functional>
 
 namespace xiongguan::checks {
 
@@ -88,19 +84,10 @@ ParcelReview DevelopmentBoundaryCheck::prepareParcels(ReviewContext& ctx) const 
         if (dev.features[i].wkb.empty()) continue;
         zone_m2[zones[i]] += vector::area(c, vector::fromWkb(c, dev.features[i].wkb).get());
     }
-    const raster::ClassGrid& lu = ctx.landuse();
-    const auto& classes = ctx.study().classes;
-    std::vector<char> urban(static_cast<size_t>(classes.maxValue()) + 1, 0);
-    for (const auto& r : classes.rows()) urban[r.value] = r.urban_construction ? 1 : 0;
-    urban.resize(65536, 0);
-    const std::uint16_t* cells = lu.data();
-    const std::uint64_t urban_cells = tbb::parallel_reduce(
-        tbb::blocked_range<size_t>(0, lu.size(), size_t(1) << 18), std::uint64_t(0),
-        [&](const tbb::blocked_range<size_t>& r, std::uint64_t n) {
-            for (size_t i = r.begin(); i != r.end(); ++i) n += static_cast<std::uint64_t>(urban[cells[i]]);
-            return n;
-        },
-        std::plus<>());
+    const std::vector<std::uint64_t>& counts = ctx.landuseCounts();
+    std::uint64_t urban_cells = 0;
+    for (const auto& r : ctx.study().classes.rows())
+        if (r.urban_construction) urban_cells += counts[r.value];
     const double urban_m2 = static_cast<double>(urban_cells) * ctx.study().grid.cellArea_m2();
     const double total_m2 = zone_m2[0] + zone_m2[1] + zone_m2[2];
     const double max_ratio = threshold("boundary.max_ratio_to_urban_land");

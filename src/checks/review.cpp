@@ -344,23 +344,30 @@ const vector::VectorLayer& ReviewContext::layer(const std::string& role) {
     return m_layers.emplace(role, std::move(l)).first->second;
 }
 
-void ReviewContext::prefetch(const std::vector<std::string>& roles, bool landuse) {
+void ReviewContext::prefetch(const std::vector<std::string>& roles, bool landuse, bool landuse_counts) {
     std::vector<std::string> todo;
     for (const auto& r : roles)
         if (!m_layers.count(r) && std::find(todo.begin(), todo.end(), r) == todo.end()) todo.push_back(r);
     const bool load_lu = landuse && !m_request.landuse && !m_landuse;
+    const bool count_lu = !load_lu && landuse_counts && !m_request.landuse && !m_landuse && !m_landuse_counts;
     std::vector<std::optional<vector::VectorLayer>> loaded(todo.size());
     std::optional<raster::ClassGrid> lu;
+    std::optional<std::vector<std::uint64_t>> lu_counts;
     const int lu_year = m_study.latestLanduseYear();
     core::Timer t;
     // Independent files: read them side by side (each read is serial inside GDAL).
-    tbb::parallel_for(size_t(0), todo.size() + (load_lu ? 1 : 0), [&](size_t i) {
+    tbb::parallel_for(size_t(0), todo.size() + (load_lu || count_lu ? 1 : 0), [&](size_t i) {
         core::Timer one;
         if (i < todo.size()) loaded[i] = loadLayer(m_study, todo[i]);
-        else lu = io::loadLanduse(m_study, lu_year);
+        else if (load_lu) lu = io::loadLanduse(m_study, lu_year);
+        else lu_counts = io::landuseCounts(m_study, lu_year);
         core::logDebug("checks", cat("read ", i < todo.size() ? "'" + todo[i] + "'" : cat("land use ", lu_year), " in ",
                                      one.seconds(), " s"));
     });
+    if (count_lu) {
+        m_landuse_counts = std::move(lu_counts);
+        m_landuse_year = lu_year;
+    }
     // Insert in the given order so that findings come out in the same order at any thread count.
     for (size_t i = 0; i < todo.size(); ++i) {
         for (const auto& r : loaded[i]->repairs) findings.push_back({"geometry.repaired", todo[i], r});
@@ -398,8 +405,22 @@ const raster::ClassGrid& ReviewContext::landuse() {
 }
 
 int ReviewContext::landuseYear() {
+    if (m_landuse_counts && !m_request.landuse) return m_landuse_year;
     (void)landuse();
     return m_landuse_year;
+}
+
+const std::vector<std::uint64_t>& ReviewContext::landuseCounts() {
+    if (m_landuse_counts) return *m_landuse_counts;
+    std::vector<std::uint64_t> counts(65536, 0);
+    if (m_request.landuse || m_landuse) {
+        for (std::uint16_t v : landuse().values()) ++counts[v];
+    } else {
+        m_landuse_year = m_study.latestLanduseYear();
+        counts = io::landuseCounts(m_study, m_landuse_year);
+    }
+    m_landuse_counts = std::move(counts);
+    return *m_landuse_counts;
 }
 
 const std::vector<Parcel>& ReviewContext::parcels() {

@@ -173,9 +173,10 @@ class ReviewContext {
     const CheckRequest& request() const { return m_request; }
     ScratchPool& scratch() const { return m_scratch; }
 
-    /// Loads the given layers (and the land-use map when `landuse`) concurrently, one task per
-    /// input, before the rules run (main thread; the rest of the context is untouched meanwhile).
-    void prefetch(const std::vector<std::string>& roles, bool landuse);
+    /// Loads the given layers (and the land-use map when `landuse`, or only its class counts when
+    /// `landuse_counts`) concurrently, one task per input, before the rules run (main thread; the
+    /// rest of the context is untouched meanwhile).
+    void prefetch(const std::vector<std::string>& roles, bool landuse, bool landuse_counts = false);
     /// Loads (once) a vector layer by role.
     const vector::VectorLayer& layer(const std::string& role);
     /// The review layer and its parsed parcels (loaded on first call).
@@ -186,6 +187,9 @@ class ReviewContext {
     /// The land-use map the checks use as evidence: the request's, else the latest observed year.
     const raster::ClassGrid& landuse();
     int landuseYear();
+    /// Cells per class value of that map (index = value), counted without keeping the grid when
+    /// it is not loaded anyway.
+    const std::vector<std::uint64_t>& landuseCounts();
 
     /// Next free scratch slot for a control layer.
     static int nextSlot();
@@ -202,6 +206,7 @@ class ReviewContext {
     std::map<std::string, std::unique_ptr<ControlLayer>> m_controls;
     std::optional<raster::ClassGrid> m_landuse;
     int m_landuse_year = 0;
+    std::optional<std::vector<std::uint64_t>> m_landuse_counts;
 };
 
 /// Area below which an overlap is treated as zero for statuses (threshold table).

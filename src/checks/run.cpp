@@ -113,7 +113,7 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
     // Read every input the rules need at once, side by side.
     {
         std::vector<std::string> roles;
-        bool landuse = false;
+        bool landuse = false, landuse_counts = false;
         for (const auto& c : checks) {
             if (c->reviewsParcels()) {
                 roles.push_back(request.review_layer);
@@ -124,9 +124,10 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
             if (nm == "checks.line_conflicts")
                 for (const char* r : {"development_boundary", "basic_farmland", "ecological_redline"})
                     if (study.has(r)) roles.emplace_back(r);
-            if (nm == "checks.development_boundary" || nm == "checks.idle_land") landuse = true;
+            if (nm == "checks.development_boundary") landuse_counts = true;
+            if (nm == "checks.idle_land") landuse = true;
         }
-        ctx.prefetch(roles, landuse);
+        ctx.prefetch(roles, landuse, landuse_counts);
     }
 
     std::vector<RuleResult> results(checks.size());

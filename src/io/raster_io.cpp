@@ -401,6 +401,79 @@ raster::ClassGrid readClassRaster(const std::string& path, const raster::GridSpe
     return out;
 }
 
+std::vector<std::uint64_t> classRasterCounts(const std::string& path, const raster::GridSpec& grid,
+                                             const raster::ClassTable& classes, Resample resample) {
+    constexpr size_t kValues = 65536;
+    auto viaGrid = [&]() {
+        const raster::ClassGrid g = readClassRaster(path, grid, classes, resample);
+        std::vector<std::uint64_t> counts(kValues, 0);
+        for (std::uint16_t v : g.values()) ++counts[v];
+        return counts;
+    };
+    auto ds = openRaster(path);
+    GDALDatasetH h = static_cast<GDALDatasetH>(ds.get());
+    if (!matches(gridOf(h, path), grid)) return viaGrid();
+    GDALRasterBandH band = GDALGetRasterBand(h, 1);
+    const GDALDataType type = GDALGetRasterDataType(band);
+    int bw = 0, bh = 0;
+    GDALGetBlockSize(band, &bw, &bh);
+    if ((type != GDT_Byte && type != GDT_UInt16) || bw <= 0 || bh <= 0) return viaGrid();
+    int has = 0;
+    const double nd = GDALGetRasterNoDataValue(band, &has);
+    const int cols = grid.cols, rows = grid.rows;
+    const int bx_count = (cols + bw - 1) / bw, by_count = (rows + bh - 1) / bh;
+    const int bands = std::min(8, by_count);
+    std::vector<std::vector<std::uint64_t>> part(static_cast<size_t>(bands));
+    std::vector<std::string> errors(static_cast<size_t>(bands));
+    tbb::parallel_for(0, bands, [&](int b) {
+        const int by0 = static_cast<int>(static_cast<std::int64_t>(by_count) * b / bands);
+        const int by1 = static_cast<int>(static_cast<std::int64_t>(by_count) * (b + 1) / bands);
+        GDALDatasetH hh = GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, nullptr, nullptr, nullptr);
+        if (!hh) {
+            errors[static_cast<size_t>(b)] = path + ": cannot reopen for reading: " + lastGdalError();
+            return;
+        }
+        DatasetPtr owner(hh);
+        GDALRasterBandH bb = GDALGetRasterBand(hh, 1);
+        std::vector<std::uint64_t>& counts = part[static_cast<size_t>(b)];
+        counts.assign(kValues, 0);
+        std::vector<std::uint8_t> buf(static_cast<size_t>(bw) * bh * (type == GDT_UInt16 ? 2 : 1));
+        for (int by = by0; by < by1; ++by)
+            for (int bx = 0; bx < bx_count; ++bx) {
+                CPLErrorReset();
+                if (GDALReadBlock(bb, bx, by, buf.data()) != CE_None) {
+                    errors[static_cast<size_t>(b)] =
+                        path + ": read failed (truncated or corrupt file?): " + lastGdalError();
+                    return;
+                }
+                const int w = std::min(bw, cols - bx * bw), hgt = std::min(bh, rows - by * bh);
+                for (int r = 0; r < hgt; ++r) {
+                    const size_t off = static_cast<size_t>(r) * bw;
+                    if (type == GDT_UInt16) {
+                        const auto* p = reinterpret_cast<const std::uint16_t*>(buf.data()) + off;
+                        for (int c = 0; c < w; ++c) ++counts[p[c]];
+                    } else {
+                        const std::uint8_t* p = buf.data() + off;
+                        for (int c = 0; c < w; ++c) ++counts[p[c]];
+                    }
+                }
+            }
+    });
+    for (const auto& e : errors)
+        if (!e.empty()) throw IoError(e);
+    std::vector<std::uint64_t> counts(kValues, 0);
+    for (const auto& p : part)
+        for (size_t v = 0; v < kValues; ++v) counts[v] += p[v];
+    if (has && nd != 0.0 && nd >= 0 && nd < static_cast<double>(kValues) && nd == std::floor(nd)) {
+        const auto v = static_cast<size_t>(nd);
+        counts[raster::kClassNodata] += counts[v];
+        counts[v] = 0;
+    }
+    for (size_t v = 1; v < kValues; ++v)
+        if (counts[v] && !classes.byValue(static_cast<std::uint16_t>(v))) return viaGrid(); // throws, naming the cell
+    return counts;
+}
+
 void writeGeoTiff(const std::string& p, const raster::Grid<std::uint16_t>& g, const raster::GridSpec& s,
                   const RasterWriteOptions& o) {
     writeImpl(p, g, s, o);

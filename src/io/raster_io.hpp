@@ -28,6 +28,14 @@ raster::Grid<float> readFloatRaster(const std::string& path, const raster::GridS
 raster::ClassGrid readClassRaster(const std::string& path, const raster::GridSpec& grid,
                                   const raster::ClassTable& classes, Resample resample);
 
+/// Cells per class value (index = value, 65,536 entries; nodata counted under 0) of the class
+/// raster `readClassRaster` would read, without keeping the grid: a file on `grid` is read tile by
+/// tile straight from the file (no block cache), in parallel row bands; others go through
+/// readClassRaster. The same errors as readClassRaster (the first unknown value is reported with
+/// its cell). \throws IoError, InputError as readClassRaster.
+std::vector<std::uint64_t> classRasterCounts(const std::string& path, const raster::GridSpec& grid,
+                                             const raster::ClassTable& classes, Resample resample);
+
 /// Options of a GeoTIFF written by the engine.
 struct RasterWriteOptions {
     std::optional<double> nodata;            ///< nodata value to record

@@ -219,6 +219,18 @@ vector::VectorLayer loadVector(const StudyArea& study, const std::string& role) 
     return readVectorLayer(src, study.grid.crs_wkt, study.invalid_geometry);
 }
 
+std::vector<std::uint64_t> landuseCounts(const StudyArea& study, int year) {
+    auto it = study.landuse.find(year);
+    if (it == study.landuse.end())
+        throw ConfigError(cat(study.path, ": the study has no land-use map for ", year));
+    if (!it->second.file.empty())
+        return classRasterCounts(it->second.file, study.grid, study.classes, it->second.resample);
+    const raster::ClassGrid g = loadLanduse(study, year);
+    std::vector<std::uint64_t> counts(65536, 0);
+    for (std::uint16_t v : g.values()) ++counts[v];
+    return counts;
+}
+
 raster::ClassGrid loadLanduse(const StudyArea& study, int year) {
     auto it = study.landuse.find(year);
     if (it == study.landuse.end())

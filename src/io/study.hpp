@@ -67,6 +67,10 @@ vector::VectorLayer loadVector(const StudyArea& study, const std::string& role);
 /// refused), else the polygons rasterized on the grid (cell centres) with GDALRasterize.
 raster::ClassGrid loadLanduse(const StudyArea& study, int year);
 
+/// Cells per class value (index = value; 0 = nodata) of the study's land-use map of `year`, as
+/// loadLanduse would read it, without keeping the grid when the map is a raster on the study grid.
+std::vector<std::uint64_t> landuseCounts(const StudyArea& study, int year);
+
 /// Loads a continuous raster layer (dem, population) onto the study grid.
 raster::Grid<float> loadFloatLayer(const StudyArea& study, const std::string& role, float nodata = -9999.0f);
 
