@@ -181,22 +181,28 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
         const RuleResult& r = results[k];
         Counts c;
         if (checks[k]->reviewsParcels()) {
+            std::uint64_t named[4] = {0, 0, 0, 0}; // rows by severity, for the four known statuses
             for (const auto& row : r.rows) {
                 const Parcel& p = (*parcels)[row.parcel];
                 ++c.items;
-                ++c.statuses[row.status];
-                if (row.status == kInvalid) {
+                const int sev = severity(row.status);
+                if (row.status == (sev == 3 ? kFail : sev == 2 ? kInvalid : sev == 1 ? kNeedsApproval : kPass)) ++named[sev];
+                else ++c.statuses[row.status];
+                if (sev == 2) {
                     ++c.invalid;
                 } else {
                     c.reviewed_m2 += p.area_m2;
                     if (row.status == kPass) ++c.pass;
                     else {
-                        (row.status == kFail ? c.fail : c.approval)++;
+                        (sev == 3 ? c.fail : c.approval)++;
                         c.conflict_m2 += row.area_m2;
                     }
                 }
-                worst[row.parcel] = std::max(worst[row.parcel], severity(row.status));
+                worst[row.parcel] = std::max(worst[row.parcel], sev);
             }
+            const char* names[4] = {kPass, kNeedsApproval, kInvalid, kFail};
+            for (int v = 0; v < 4; ++v)
+                if (named[v]) c.statuses[names[v]] += named[v];
         } else if (!r.conflicts.empty() || checks[k]->name() == std::string("checks.line_conflicts")) {
             for (const auto& cr : r.conflicts) {
                 ++c.items;

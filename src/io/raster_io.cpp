@@ -447,16 +447,28 @@ std::vector<std::uint64_t> classRasterCounts(const std::string& path, const rast
                     return;
                 }
                 const int w = std::min(bw, cols - bx * bw), hgt = std::min(bh, rows - by * bh);
-                for (int r = 0; r < hgt; ++r) {
-                    const size_t off = static_cast<size_t>(r) * bw;
-                    if (type == GDT_UInt16) {
-                        const auto* p = reinterpret_cast<const std::uint16_t*>(buf.data()) + off;
-                        for (int c = 0; c < w; ++c) ++counts[p[c]];
-                    } else {
-                        const std::uint8_t* p = buf.data() + off;
-                        for (int c = 0; c < w; ++c) ++counts[p[c]];
+                // Class maps come in long runs of one value: count runs, not cells (a histogram
+                // increment per cell stalls on the same counter over and over).
+                auto countRuns = [&](const auto* p) {
+                    std::uint32_t prev = p[0];
+                    std::uint64_t run = 0;
+                    for (int r = 0; r < hgt; ++r) {
+                        const auto* row = p + static_cast<size_t>(r) * bw;
+                        for (int c = 0; c < w; ++c) {
+                            const std::uint32_t v = row[c];
+                            if (v == prev) {
+                                ++run;
+                            } else {
+                                counts[prev] += run;
+                                prev = v;
+                                run = 1;
+                            }
+                        }
                     }
-                }
+                    counts[prev] += run;
+                };
+                if (type == GDT_UInt16) countRuns(reinterpret_cast<const std::uint16_t*>(buf.data()));
+                else countRuns(buf.data());
             }
     });
     for (const auto& e : errors)
