@@ -90,6 +90,9 @@ template <typename T> raster::Grid<T> readBand(const char* path, GDALDataType ty
 // TILED=YES). Rows are computed in 256-row bands while the previous band's tiles are written
 // (GDALWriteBlock: straight to the file, no block cache).
 int edtMode(const char* in, const char* out) {
+    // The mask is read once, in bands: a 64 MB block cache recycles its blocks instead of
+    // allocating (and page-faulting) 100 MB of them. The output does not go through the cache.
+    GDALSetCacheMax64(64 << 20);
     core::Timer total;
     double gt[6];
     std::string wkt;

@@ -25,12 +25,14 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 wall() { # wall seconds of a command
   local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N); awk "BEGIN {print $t1 - $t0}"
 }
-# Distance raster, file -> file. Both tools write a new Float32 GeoTIFF, tiled 256 x 256, uncompressed
-# (the old output is deleted before each timed run, outside the timing, for both).
+# Distance raster, file -> file. Both tools write a new Float32 GeoTIFF, tiled 256 x 256, uncompressed.
+# Before each timed run, outside the timing and for both: the old output is deleted and the page
+# cache written back (sync), so neither run pays for the other's 400 MB of writeback.
 for i in $(seq "$REPEAT"); do
-  rm -f "$OUT/edt_ours.tif" "$OUT/edt_gdal.tif"
+  rm -f "$OUT/edt_ours.tif" "$OUT/edt_gdal.tif"; sync
   o=$("$BENCH" edt "$OUT/mask_$N.tif" "$OUT/edt_ours.tif")
   echo "{\"kernel\": \"distance\", \"tool\": \"xiongguan\", \"run\": $i, \"result\": $o}" | tee -a "$RES"
+  sync
   g=$(wall gdal_proximity.py -q "$OUT/mask_$N.tif" "$OUT/edt_gdal.tif" -values 1 -distunits PIXEL -ot Float32 -co TILED=YES)
   echo "{\"kernel\": \"distance\", \"tool\": \"gdal_proximity.py\", \"run\": $i, \"total_s\": $g}" | tee -a "$RES"
 done
