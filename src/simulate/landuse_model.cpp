@@ -351,8 +351,9 @@ raster::ClassGrid simulateYears(const raster::ClassGrid& start, const CaInputs& 
         core::Timer t;
         CaYearReport rep = runCaYear(map, in, demand[s], year, opt);
         core::logInfo(kStage, cat("year ", year, ": ", rep.iterations, " iterations, ", t.seconds(), " s"));
+        logMemory(cat("automaton of ", year));
         each(year, map, rep);
-        logMemory(cat("after year ", year));
+        logMemory(cat("after year ", year, " (map written, compliance)"));
     }
     return map;
 }
@@ -917,6 +918,7 @@ void LanduseCaModel::run(RunState& state) {
                     state.files.push_back(std::string("new_patches") + ext);
             M["new_patches"] = polys.size();
         }
+        logMemory("change map and new patches written");
         timings["forward_s"] = t.seconds();
     }
     timings["total_s"] = total_t.seconds();
