@@ -90,7 +90,10 @@ void forEachParallel(size_t n, ScratchPool& pool, const std::string& progress_la
 
 std::vector<RuleResult> reviewParcels(ReviewContext& ctx, const std::vector<std::string>& rules,
                                       const std::vector<ParcelReview>& reviews) {
-    const auto& parcels = ctx.parcels();
+    // Parcels not prepared yet are prepared in this same pass, from the same decoded geometry.
+    const bool prepare = !ctx.parcelsReady();
+    if (prepare) ctx.beginParcels();
+    const std::vector<Parcel>& parcels = ctx.parcelsInProgress();
     const vector::VectorLayer& l = ctx.reviewLayer();
     const size_t k_count = reviews.size();
     std::vector<RuleResult> results(k_count);
@@ -101,6 +104,8 @@ std::vector<RuleResult> reviewParcels(ReviewContext& ctx, const std::vector<std:
     std::string label;
     for (const auto& r : rules) label += (label.empty() ? "" : "+") + r;
     forEachParallel(parcels.size(), ctx.scratch(), label, [&](size_t i, Scratch& s) {
+        vector::GeomPtr g;
+        if (prepare) g = ctx.prepareParcel(i, s);
         const Parcel& p = parcels[i];
         if (!p.invalid.empty()) {
             for (auto& res : results) {
@@ -111,12 +116,13 @@ std::vector<RuleResult> reviewParcels(ReviewContext& ctx, const std::vector<std:
             }
             return;
         }
-        vector::GeomPtr g;
         std::string decode_error;
-        try {
-            g = vector::fromWkb(s.ctx, l.features[i].wkb);
-        } catch (const GeometryError& e) {
-            decode_error = e.what();
+        if (!g) {
+            try {
+                g = vector::fromWkb(s.ctx, l.features[i].wkb);
+            } catch (const GeometryError& e) {
+                decode_error = e.what();
+            }
         }
         for (size_t k = 0; k < k_count; ++k) {
             RuleRow& row = results[k].rows[i];
@@ -134,6 +140,7 @@ std::vector<RuleResult> reviewParcels(ReviewContext& ctx, const std::vector<std:
             }
         }
     });
+    if (prepare) ctx.endParcels();
     for (size_t k = 0; k < k_count; ++k)
         if (reviews[k].finish) reviews[k].finish(results[k]);
     return results;
@@ -423,101 +430,132 @@ const std::vector<std::uint64_t>& ReviewContext::landuseCounts() {
     return *m_landuse_counts;
 }
 
+// Fields and lookups of the parcel preparation, made once on the main thread.
+struct ReviewContext::ParcelPrep {
+    const vector::VectorLayer* layer = nullptr;
+    int f_use = -1, f_id = -1, f_name = -1, f_height = -1, f_activity = -1;
+    const ControlLayer* boundary = nullptr;
+    std::unordered_map<std::string, const raster::ClassInfo*> by_code;
+    std::vector<int> outside_state; // 0 inside, 1 partly outside
+    size_t findings_at = 0;         // where the parcel findings go in `findings`
+};
+
 const std::vector<Parcel>& ReviewContext::parcels() {
     if (m_parcels_loaded) return m_parcels;
+    if (!m_prep) beginParcels();
+    forEachParallel(m_parcels.size(), m_scratch, "parcels", [&](size_t i, Scratch& s) { (void)prepareParcel(i, s); });
+    endParcels();
+    return m_parcels;
+}
+
+void ReviewContext::beginParcels() {
+    if (m_parcels_loaded || m_prep) return;
     const std::string& role = m_request.review_layer;
+    auto prep = std::make_unique<ParcelPrep>();
     const vector::VectorLayer& l = reviewLayer();
     const io::LayerSpec& spec = m_study.layer(role);
+    prep->layer = &l;
     // Required: use_code. The id field is project_id (proposals) or parcel_id (land_supply).
-    const int f_use = l.requireField(spec.field("use_code"));
-    int f_id = l.fieldIndex(spec.field("project_id"));
-    if (f_id < 0) f_id = l.fieldIndex(spec.field("parcel_id"));
-    const int f_name = l.fieldIndex(spec.field("name"));
-    const int f_height = l.fieldIndex(spec.field("height_m"));
-    const int f_activity = l.fieldIndex(spec.field("activity"));
-
+    prep->f_use = l.requireField(spec.field("use_code"));
+    prep->f_id = l.fieldIndex(spec.field("project_id"));
+    if (prep->f_id < 0) prep->f_id = l.fieldIndex(spec.field("parcel_id"));
+    prep->f_name = l.fieldIndex(spec.field("name"));
+    prep->f_height = l.fieldIndex(spec.field("height_m"));
+    prep->f_activity = l.fieldIndex(spec.field("activity"));
     // The study boundary, to flag parcels outside it.
-    const ControlLayer& boundary = control("boundary", [&]() { return controlFromLayer("boundary", layer("boundary")); });
-
+    prep->boundary = &control("boundary", [&]() { return controlFromLayer("boundary", layer("boundary")); });
+    for (const auto& r : m_study.classes.rows()) prep->by_code.emplace(r.code, &r);
+    prep->outside_state.assign(l.features.size(), 0);
+    prep->findings_at = findings.size();
     m_parcels.assign(l.features.size(), Parcel{});
-    std::vector<int> outside_state(l.features.size(), 0); // 0 inside, 1 partly outside
-    std::unordered_map<std::string, const raster::ClassInfo*> by_code;
-    for (const auto& r : m_study.classes.rows()) by_code.emplace(r.code, &r);
-    // Attributes, geometry checks and areas, per parcel in parallel (decoded per thread).
-    forEachParallel(m_parcels.size(), m_scratch, "parcels", [&](size_t i, Scratch& s) {
-        Parcel& p = m_parcels[i];
-        const auto& f = l.features[i];
-        p.feature = i;
-        p.fid = f.fid;
-        auto id = l.value(i, f_id);
-        p.id = id && !id->empty() ? *id : cat("fid:", f.fid);
-        if (auto n = l.value(i, f_name)) p.name = *n;
-        auto use = l.value(i, f_use);
-        if (use) p.use_code = *use;
-        std::string why;
-        if (f.wkb.empty()) why = "null or empty geometry";
-        else if (!use || use->empty()) why = "use_code is empty";
-        else if (auto c = by_code.find(*use); c != by_code.end()) p.use = c->second;
-        else why = "use_code '" + *use + "' is not in the study's class table";
-        if (f_height >= 0 && why.empty()) {
-            auto hv = l.value(i, f_height);
-            if (hv && !hv->empty()) {
-                try {
-                    p.height_m = l.number(i, f_height);
-                    if (*p.height_m < 0) why = "height_m '" + *hv + "' is negative";
-                } catch (const InputError&) {
-                    why = "height_m '" + *hv + "' is not a number";
-                }
+    m_prep = std::move(prep);
+}
+
+vector::GeomPtr ReviewContext::prepareParcel(size_t i, Scratch& s) {
+    const ParcelPrep& pp = *m_prep;
+    const vector::VectorLayer& l = *pp.layer;
+    Parcel& p = m_parcels[i];
+    const auto& f = l.features[i];
+    p.feature = i;
+    p.fid = f.fid;
+    auto id = l.value(i, pp.f_id);
+    p.id = id && !id->empty() ? *id : cat("fid:", f.fid);
+    if (auto n = l.value(i, pp.f_name)) p.name = *n;
+    auto use = l.value(i, pp.f_use);
+    if (use) p.use_code = *use;
+    std::string why;
+    if (f.wkb.empty()) why = "null or empty geometry";
+    else if (!use || use->empty()) why = "use_code is empty";
+    else if (auto c = pp.by_code.find(*use); c != pp.by_code.end()) p.use = c->second;
+    else why = "use_code '" + *use + "' is not in the study's class table";
+    if (pp.f_height >= 0 && why.empty()) {
+        auto hv = l.value(i, pp.f_height);
+        if (hv && !hv->empty()) {
+            try {
+                p.height_m = l.number(i, pp.f_height);
+                if (*p.height_m < 0) why = "height_m '" + *hv + "' is negative";
+            } catch (const InputError&) {
+                why = "height_m '" + *hv + "' is not a number";
             }
         }
-        if (f_activity >= 0 && why.empty()) {
-            auto a = l.value(i, f_activity);
-            if (a && !a->empty()) {
-                p.activity = *a;
-                const auto& known = knownActivities();
-                if (std::find(known.begin(), known.end(), *a) == known.end())
-                    why = "activity '" + *a + "' is not one of construction, linear_infrastructure, "
-                          "ecological_restoration, research, tourism_low_impact, heritage_work, residents_existing, "
-                          "defence, farming";
-            }
+    }
+    if (pp.f_activity >= 0 && why.empty()) {
+        auto a = l.value(i, pp.f_activity);
+        if (a && !a->empty()) {
+            p.activity = *a;
+            const auto& known = knownActivities();
+            if (std::find(known.begin(), known.end(), *a) == known.end())
+                why = "activity '" + *a + "' is not one of construction, linear_infrastructure, "
+                      "ecological_restoration, research, tourism_low_impact, heritage_work, residents_existing, "
+                      "defence, farming";
         }
-        if (p.activity.empty() && p.use) {
-            // Layers without an activity (land_supply, land-use parcels): derive it from the use.
-            p.activity = isConstruction(*p.use) ? "construction"
-                         : p.use->group == raster::ClassGroup::Farmland ? "farming" : "";
-        }
-        p.invalid = why;
-        if (l.features[i].wkb.empty()) return;
-        vector::GeomPtr g = vector::fromWkb(s.ctx, l.features[i].wkb);
-        const int type = GEOSGeomTypeId_r(s.ctx.handle(), g.get());
-        if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) {
-            if (p.invalid.empty()) p.invalid = "geometry is not a polygon";
-            return;
-        }
-        if (vector::isEmpty(s.ctx, g.get())) {
-            p.invalid = "null or empty geometry";
-            return;
-        }
-        p.area_m2 = vector::area(s.ctx, g.get());
-        if (boundary.size() == 0) return;
-        Overlap in = boundary.overlap(g.get(), p.area_m2, l.features[i].env, s, false);
-        if (in.area_m2 <= areaEpsilon()) {
-            if (p.invalid.empty()) p.invalid = "outside the study boundary";
-        } else if (p.area_m2 - in.area_m2 > areaEpsilon()) {
-            outside_state[i] = 1;
-        }
-    });
+    }
+    if (p.activity.empty() && p.use) {
+        // Layers without an activity (land_supply, land-use parcels): derive it from the use.
+        p.activity = isConstruction(*p.use) ? "construction"
+                     : p.use->group == raster::ClassGroup::Farmland ? "farming" : "";
+    }
+    p.invalid = why;
+    if (f.wkb.empty()) return {};
+    vector::GeomPtr g = vector::fromWkb(s.ctx, f.wkb);
+    const int type = GEOSGeomTypeId_r(s.ctx.handle(), g.get());
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON) {
+        if (p.invalid.empty()) p.invalid = "geometry is not a polygon";
+        return {};
+    }
+    if (vector::isEmpty(s.ctx, g.get())) {
+        p.invalid = "null or empty geometry";
+        return {};
+    }
+    p.area_m2 = vector::area(s.ctx, g.get());
+    if (pp.boundary->size() == 0) return g;
+    Overlap in = pp.boundary->overlap(g.get(), p.area_m2, f.env, s, false);
+    if (in.area_m2 <= areaEpsilon()) {
+        if (p.invalid.empty()) p.invalid = "outside the study boundary";
+    } else if (p.area_m2 - in.area_m2 > areaEpsilon()) {
+        m_prep->outside_state[i] = 1;
+    }
+    return g;
+}
+
+void ReviewContext::endParcels() {
+    if (m_parcels_loaded || !m_prep) return;
+    const vector::VectorLayer& l = *m_prep->layer;
+    const std::string& role = m_request.review_layer;
+    std::vector<Finding> found;
     for (size_t i = 0; i < m_parcels.size(); ++i) {
         const Parcel& p = m_parcels[i];
         if (!p.invalid.empty())
-            findings.push_back({"parcel.invalid", p.id, cat(l.path, ": ", role, " feature ", p.fid, " (", p.id,
-                                                            ") cannot be reviewed: ", p.invalid)});
-        else if (outside_state[i])
-            findings.push_back({"parcel.partly_outside", p.id, cat(l.path, ": ", role, " feature ", p.fid, " (", p.id,
-                                                                   ") lies partly outside the study boundary")});
+            found.push_back({"parcel.invalid", p.id, cat(l.path, ": ", role, " feature ", p.fid, " (", p.id,
+                                                         ") cannot be reviewed: ", p.invalid)});
+        else if (m_prep->outside_state[i])
+            found.push_back({"parcel.partly_outside", p.id, cat(l.path, ": ", role, " feature ", p.fid, " (", p.id,
+                                                                ") lies partly outside the study boundary")});
     }
+    const auto at = findings.begin() + static_cast<std::ptrdiff_t>(std::min(m_prep->findings_at, findings.size()));
+    findings.insert(at, std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    m_prep.reset();
     m_parcels_loaded = true;
-    return m_parcels;
 }
 
 } // namespace xiongguan::checks

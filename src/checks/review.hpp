@@ -182,6 +182,15 @@ class ReviewContext {
     /// The review layer and its parsed parcels (loaded on first call).
     const vector::VectorLayer& reviewLayer();
     const std::vector<Parcel>& parcels();
+    /// The parcels in three steps, for a pass that prepares them as it goes (reviewParcels):
+    /// beginParcels (main thread; the parcel findings will go at this point of `findings`),
+    /// prepareParcel for every index (any thread; returns the decoded polygon, or null when the
+    /// parcel has no usable geometry), endParcels (main thread; findings). parcels() does all three.
+    void beginParcels();
+    vector::GeomPtr prepareParcel(size_t i, Scratch& s);
+    void endParcels();
+    bool parcelsReady() const { return m_parcels_loaded; }
+    const std::vector<Parcel>& parcelsInProgress() const { return m_parcels; }
     /// A control layer built once and cached under `key` from `build`.
     const ControlLayer& control(const std::string& key, const std::function<std::unique_ptr<ControlLayer>()>& build);
     /// The land-use map the checks use as evidence: the request's, else the latest observed year.
@@ -203,6 +212,8 @@ class ReviewContext {
     std::map<std::string, vector::VectorLayer> m_layers;
     std::vector<Parcel> m_parcels;
     bool m_parcels_loaded = false;
+    struct ParcelPrep;
+    std::unique_ptr<ParcelPrep> m_prep;
     std::map<std::string, std::unique_ptr<ControlLayer>> m_controls;
     std::optional<raster::ClassGrid> m_landuse;
     int m_landuse_year = 0;

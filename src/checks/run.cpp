@@ -143,14 +143,14 @@ CheckSummary runChecks(const io::StudyArea& study, const CheckRequest& request) 
             if (!checks[k]->reviewsParcels()) continue;
             core::Timer t;
             reviews.push_back(checks[k]->prepareParcels(ctx));
-            if (index.empty()) (void)ctx.parcels();
+            if (index.empty()) ctx.beginParcels(); // parcel findings go here, as before
             index.push_back(k);
             names.emplace_back(checks[k]->name());
             timings[checks[k]->name()] = t.seconds();
         }
         if (!reviews.empty()) {
             core::Timer t;
-            core::logInfo("checks", cat("reviewing ", ctx.parcels().size(), " parcels: ", [&] {
+            core::logInfo("checks", cat("reviewing ", ctx.reviewLayer().features.size(), " parcels: ", [&] {
                 std::string l;
                 for (const auto& n : names) l += (l.empty() ? "" : ", ") + n;
                 return l;
