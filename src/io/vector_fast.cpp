@@ -413,7 +413,12 @@ bool readChunkSqlite(const VectorSource& src, InvalidPolicy invalid, const std::
             }
             }
         }
-        if (sqlite3_column_type(st.get(), 1) == SQLITE_BLOB) {
+        const int geom_type = sqlite3_column_type(st.get(), 1);
+        if (geom_type != SQLITE_BLOB && geom_type != SQLITE_NULL) { // not a GeoPackage geometry: let OGR judge
+            out = Chunk{};
+            return false;
+        }
+        if (geom_type == SQLITE_BLOB) {
             const auto* blob = static_cast<const unsigned char*>(sqlite3_column_blob(st.get(), 1));
             const int n = sqlite3_column_bytes(st.get(), 1);
             const unsigned char* w = nullptr;
@@ -455,9 +460,12 @@ bool readChunkSqlite(const VectorSource& src, InvalidPolicy invalid, const std::
         }
         out.features.push_back(std::move(feat));
     }
-    if (rc != SQLITE_DONE)
-        throw IoError(cat(path, ": reading layer '", role, "' failed at feature ids ", lo, "..", hi - 1, ": ",
-                          sqlite3_errmsg(db.get())));
+    if (rc != SQLITE_DONE) { // e.g. a WAL file that a read-only connection cannot open: OGR reads it, or words the error
+        core::logDebug("load", cat(path, ": direct read of feature ids ", lo, "..", hi - 1, " stopped (",
+                                   sqlite3_errmsg(db.get()), "); reading them through OGR"));
+        out = Chunk{};
+        return false;
+    }
     return true;
 }
 
