@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -193,17 +194,32 @@ def main():
            "redline_vertices": n_vertices, "redline_holes": n_holes, "threads": a.threads, "runs": a.runs,
            "machine": machine()}
     # ---- xiongguan
-    cmd = [a.xiongguan, "--threads", str(a.threads), "-l", "warning", "check", a.study, "--layer", a.layer,
+    cmd = [a.xiongguan, "--threads", str(a.threads), "-l", "info", "check", a.study, "--layer", a.layer,
            "--rules", RULES, "-o", ""]
-    xg, xg_cpu = [], []
+    xg, xg_cpu, xg_load, xg_rules = [], [], [], []
     for _ in range(a.runs):
-        w, c = timed_cpu(lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL), child_cpu)
+        log = {}
+
+        def run_ours():
+            log["err"] = subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True).stderr
+
+        w, c = timed_cpu(run_ours, child_cpu)
         xg.append(w)
         xg_cpu.append(c)
-        pc.log("xiongguan review: %.2f s wall, %.2f s CPU" % (w, c))
+        # Our own split, from the log: reading every input, then the one pass of the three rules.
+        m1 = re.search(r"loaded \d+ layer\(s\).* in ([0-9.e-]+) s", log["err"])
+        m2 = re.search(r"parcel rules done in ([0-9.e-]+) s", log["err"])
+        xg_load.append(float(m1.group(1)) if m1 else None)
+        xg_rules.append(float(m2.group(1)) if m2 else None)
+        pc.log("xiongguan review: %.2f s wall, %.2f s CPU (reading inputs %s s, rules %s s)" %
+               (w, c, xg_load[-1], xg_rules[-1]))
     res["xiongguan_cpu_s"] = xg_cpu
+    res["xiongguan_read_inputs_s"] = xg_load
+    res["xiongguan_rules_s"] = xg_rules
     out_dir = tempfile.mkdtemp(prefix="xg-bench-out-")
-    t_out = timed(lambda: subprocess.run(cmd[:-1] + [out_dir], check=True, stdout=subprocess.DEVNULL))
+    t_out = timed(lambda: subprocess.run(cmd[:-1] + [out_dir], check=True, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL))
     pc.log("xiongguan review + writing outputs: %.2f s" % t_out)
     ours, _ = pc.read_ours(out_dir)
     res["xiongguan_s"] = xg
