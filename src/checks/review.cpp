@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -182,6 +183,11 @@ ControlLayer::ControlLayer(std::string name, const vector::VectorLayer& layer, s
 }
 
 void ControlLayer::buildBins() {
+    const size_t n = m_wkbs.size();
+    m_queries = std::make_unique<std::atomic<std::uint32_t>[]>(n);
+    for (size_t i = 0; i < n; ++i) m_queries[i].store(0, std::memory_order_relaxed);
+    m_cell_once = std::make_unique<std::once_flag[]>(n);
+    m_cell_index.resize(n);
     if (m_envs.size() <= kLinearScanMembers) return;
     m_extent = m_envs.front();
     for (const auto& e : m_envs) {
@@ -236,6 +242,152 @@ std::vector<size_t> ControlLayer::candidates(const vector::Envelope& e) const {
     return out;
 }
 
+namespace {
+// Calls fn(x0, y0, x1, y1) for every ring segment of a little-endian 2D Polygon / MultiPolygon WKB.
+// False (and nothing reliable done) for anything else.
+template <typename Fn> bool forEachRingSegment(const std::vector<std::uint8_t>& w, Fn&& fn) {
+    size_t pos = 0;
+    auto u32 = [&](std::uint32_t& v) {
+        if (pos + 4 > w.size()) return false;
+        std::memcpy(&v, w.data() + pos, 4);
+        pos += 4;
+        return true;
+    };
+    auto polygon = [&]() {
+        std::uint32_t type = 0, rings = 0;
+        if (pos + 1 > w.size() || w[pos] != 1) return false;
+        ++pos;
+        if (!u32(type) || type != 3 || !u32(rings)) return false;
+        for (std::uint32_t r = 0; r < rings; ++r) {
+            std::uint32_t pts = 0;
+            if (!u32(pts) || pts > (w.size() - pos) / 16) return false;
+            double prev[2] = {0, 0};
+            for (std::uint32_t k = 0; k < pts; ++k) {
+                double xy[2];
+                std::memcpy(xy, w.data() + pos, 16);
+                pos += 16;
+                if (!std::isfinite(xy[0]) || !std::isfinite(xy[1])) return false;
+                if (k > 0) fn(prev[0], prev[1], xy[0], xy[1]);
+                prev[0] = xy[0];
+                prev[1] = xy[1];
+            }
+        }
+        return true;
+    };
+    if (w.size() < 5 || w[0] != 1) return false;
+    std::uint32_t type = 0;
+    std::memcpy(&type, w.data() + 1, 4);
+    if (type == 3) return polygon() && pos == w.size();
+    if (type != 6) return false;
+    pos = 5;
+    std::uint32_t parts = 0;
+    if (!u32(parts)) return false;
+    for (std::uint32_t k = 0; k < parts; ++k)
+        if (!polygon()) return false;
+    return pos == w.size();
+}
+} // namespace
+
+std::unique_ptr<ControlLayer::CellIndex> ControlLayer::buildCellIndex(size_t member, Scratch& s) const {
+    constexpr int kCells = 64;
+    auto ci = std::make_unique<CellIndex>();
+    ci->env = m_envs[member];
+    ci->n = kCells;
+    const double w = ci->env.maxx - ci->env.minx, h = ci->env.maxy - ci->env.miny;
+    if (!(w > 0) || !(h > 0)) return nullptr;
+    ci->cw = w / kCells;
+    ci->ch = h / kCells;
+    // Margin for rounding in the cell arithmetic: far above it, far below any parcel.
+    ci->eps = 1e-9 * std::max({w, h, std::fabs(ci->env.minx), std::fabs(ci->env.miny), std::fabs(ci->env.maxx),
+                               std::fabs(ci->env.maxy)});
+    ci->cells.assign(static_cast<size_t>(kCells) * kCells, CellIndex::kOutside);
+    auto cellRange = [&](double a, double b, double origin, double size, int& i0, int& i1) {
+        i0 = std::clamp(static_cast<int>(std::floor((a - ci->eps - origin) / size)), 0, kCells - 1);
+        i1 = std::clamp(static_cast<int>(std::floor((b + ci->eps - origin) / size)), 0, kCells - 1);
+    };
+    // Boundary cells: every cell that the box (widened by eps) of a ring segment, or of a piece of
+    // it no longer than a cell, meets. The pieces' ends are interpolated: their rounding error is
+    // orders of magnitude below eps.
+    const bool ok = forEachRingSegment(*m_wkbs[member], [&](double x0, double y0, double x1, double y1) {
+        const double span = std::max(std::fabs(x1 - x0) / ci->cw, std::fabs(y1 - y0) / ci->ch);
+        const int pieces = std::clamp(static_cast<int>(std::ceil(span)), 1, 4 * kCells);
+        for (int k = 0; k < pieces; ++k) {
+            const double t0 = static_cast<double>(k) / pieces, t1 = static_cast<double>(k + 1) / pieces;
+            const double ax = k == 0 ? x0 : x0 + (x1 - x0) * t0, ay = k == 0 ? y0 : y0 + (y1 - y0) * t0;
+            const double bx = k + 1 == pieces ? x1 : x0 + (x1 - x0) * t1, by = k + 1 == pieces ? y1 : y0 + (y1 - y0) * t1;
+            int c0, c1, r0, r1;
+            cellRange(std::min(ax, bx), std::max(ax, bx), ci->env.minx, ci->cw, c0, c1);
+            cellRange(std::min(ay, by), std::max(ay, by), ci->env.miny, ci->ch, r0, r1);
+            for (int r = r0; r <= r1; ++r)
+                for (int c = c0; c <= c1; ++c) ci->cells[static_cast<size_t>(r) * kCells + c] = CellIndex::kBoundary;
+        }
+    });
+    if (!ok) return nullptr;
+    // The other cells in 4-connected groups: no ring enters a group, so it lies wholly inside or
+    // wholly outside; one centre decides (exactly: the centre is off every ring).
+    const Scratch::Cached& c = get(member, s);
+    GEOSContextHandle_t hdl = s.ctx.handle();
+    std::vector<std::uint8_t> seen(ci->cells.size(), 0);
+    std::vector<int> stack, group;
+    for (int start = 0; start < kCells * kCells; ++start) {
+        if (seen[static_cast<size_t>(start)] || ci->cells[static_cast<size_t>(start)] == CellIndex::kBoundary) continue;
+        group.clear();
+        stack.assign(1, start);
+        seen[static_cast<size_t>(start)] = 1;
+        while (!stack.empty()) {
+            const int k = stack.back();
+            stack.pop_back();
+            group.push_back(k);
+            const int r = k / kCells, col = k % kCells;
+            const int nb[4][2] = {{r - 1, col}, {r + 1, col}, {r, col - 1}, {r, col + 1}};
+            for (const auto& q : nb) {
+                if (q[0] < 0 || q[0] >= kCells || q[1] < 0 || q[1] >= kCells) continue;
+                const int kk = q[0] * kCells + q[1];
+                if (seen[static_cast<size_t>(kk)] || ci->cells[static_cast<size_t>(kk)] == CellIndex::kBoundary) continue;
+                seen[static_cast<size_t>(kk)] = 1;
+                stack.push_back(kk);
+            }
+        }
+        const double x = ci->env.minx + (start % kCells + 0.5) * ci->cw;
+        const double y = ci->env.miny + (start / kCells + 0.5) * ci->ch;
+        GEOSGeometry* pt = GEOSGeom_createPointFromXY_r(hdl, x, y);
+        const char in = pt ? GEOSPreparedContains_r(hdl, c.prepared.get(), pt) : 2;
+        if (pt) GEOSGeom_destroy_r(hdl, pt);
+        const std::uint8_t v = in == 1 ? CellIndex::kInside : in == 0 ? CellIndex::kOutside : CellIndex::kBoundary;
+        for (int k : group) ci->cells[static_cast<size_t>(k)] = v;
+    }
+    return ci;
+}
+
+ControlLayer::Where ControlLayer::where(size_t member, const vector::Envelope& box, Scratch& s) const {
+    if (m_cell_index_after == SIZE_MAX) return Where::Unknown;
+    if (m_queries[member].fetch_add(1, std::memory_order_relaxed) < m_cell_index_after) return Where::Unknown;
+    std::call_once(m_cell_once[member], [&] { m_cell_index[member] = buildCellIndex(member, s); });
+    const CellIndex* ci = m_cell_index[member].get();
+    if (!ci) return Where::Unknown;
+    const int n = ci->n;
+    auto cellRange = [&](double a, double b, double origin, double size, int& i0, int& i1) {
+        i0 = std::clamp(static_cast<int>(std::floor((a - ci->eps - origin) / size)), 0, n - 1);
+        i1 = std::clamp(static_cast<int>(std::floor((b + ci->eps - origin) / size)), 0, n - 1);
+    };
+    int c0, c1, r0, r1;
+    cellRange(box.minx, box.maxx, ci->env.minx, ci->cw, c0, c1);
+    cellRange(box.miny, box.maxy, ci->env.miny, ci->ch, r0, r1);
+    bool any_in = false, any_out = false;
+    for (int r = r0; r <= r1; ++r)
+        for (int c = c0; c <= c1; ++c) {
+            const std::uint8_t v = ci->cells[static_cast<size_t>(r) * n + c];
+            if (v == CellIndex::kBoundary) return Where::Unknown;
+            (v == CellIndex::kInside ? any_in : any_out) = true;
+        }
+    // Parts of the box beyond the member's envelope are outside it.
+    const bool within = box.minx >= ci->env.minx && box.maxx <= ci->env.maxx && box.miny >= ci->env.miny &&
+                        box.maxy <= ci->env.maxy;
+    if (any_in && !any_out && within) return Where::Inside;
+    if (any_out && !any_in) return Where::Outside;
+    return Where::Unknown;
+}
+
 const Scratch::Cached& ControlLayer::get(size_t member, Scratch& s) const {
     const size_t slot = static_cast<size_t>(m_slot);
     if (s.cache.size() <= slot) s.cache.resize(slot + 1);
@@ -258,14 +410,17 @@ Overlap ControlLayer::overlap(const GEOSGeometry* parcel, double parcel_area_m2,
     bool whole = false; // some member contains the whole parcel
     for (size_t m : candidates(parcel_env)) {
         if (keep && !keep(m)) continue;
+        // The member's cell index settles most parcels without GEOS (same answers: exact).
+        const Where wh = where(m, parcel_env, s);
+        if (wh == Where::Outside) continue;
         const Scratch::Cached& c = get(m, s);
         // Contains first where it is possible at all (the member's envelope covers the parcel's):
         // a contained parcel (never empty here) also intersects, so most parcels of a zone they
         // lie in need one prepared test instead of two. The answers are those of both tests.
         const vector::Envelope& me = m_envs[m];
-        char inside = 0;
-        if (me.minx <= parcel_env.minx && me.miny <= parcel_env.miny && me.maxx >= parcel_env.maxx &&
-            me.maxy >= parcel_env.maxy) {
+        char inside = wh == Where::Inside ? 1 : 0;
+        if (wh == Where::Unknown && me.minx <= parcel_env.minx && me.miny <= parcel_env.miny &&
+            me.maxx >= parcel_env.maxx && me.maxy >= parcel_env.maxy) {
             inside = GEOSPreparedContains_r(h, c.prepared.get(), parcel);
             if (inside == 2)
                 throw GeometryError(cat("GEOS contains failed on ", m_name, " member ", m, ": ", s.ctx.lastError()));

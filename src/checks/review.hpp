@@ -13,10 +13,12 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -94,7 +96,28 @@ class ControlLayer {
     Overlap overlap(const GEOSGeometry* parcel, double parcel_area_m2, const vector::Envelope& parcel_env,
                     Scratch& s, bool want_geom, const std::function<bool(size_t)>& keep = {}) const;
 
+    /// Where a box lies with respect to a polygonal member, from the member's cell index when it
+    /// has one: Inside (the box is in the member's interior), Outside (the box does not meet the
+    /// member at all), or Unknown (ask GEOS). The index of a member is built on the
+    /// `cell_index_after`-th query of that member (0 = first; SIZE_MAX = never).
+    enum class Where { Unknown, Inside, Outside };
+    Where where(size_t member, const vector::Envelope& box, Scratch& s) const;
+    void setCellIndexAfter(size_t queries) { m_cell_index_after = queries; }
+
   private:
+    // A coarse grid over a polygonal member's envelope: cells a ring passes through (or near) are
+    // "boundary"; every other cell lies wholly inside or wholly outside the member, decided per
+    // connected group of such cells by one exact point-in-polygon test of a cell centre. Exact: a
+    // box covered by inside cells is in the member; by outside cells, apart from it.
+    struct CellIndex {
+        enum : std::uint8_t { kOutside = 0, kBoundary = 1, kInside = 2 };
+        vector::Envelope env;
+        int n = 0;
+        double cw = 0, ch = 0, eps = 0;
+        std::vector<std::uint8_t> cells;
+    };
+    std::unique_ptr<CellIndex> buildCellIndex(size_t member, Scratch& s) const;
+
     static constexpr size_t kLinearScanMembers = 16;
     void binRange(const vector::Envelope& e, size_t& c0, size_t& c1, size_t& r0, size_t& r1) const;
     void buildBins();
@@ -110,6 +133,11 @@ class ControlLayer {
     size_t m_cols = 0, m_rows = 0;
     double m_bin_w = 0, m_bin_h = 0;
     std::vector<std::vector<std::uint32_t>> m_bins;
+    // Cell indexes, built lazily (once per member, by the thread that needs it first).
+    size_t m_cell_index_after = 32;
+    mutable std::unique_ptr<std::atomic<std::uint32_t>[]> m_queries;
+    mutable std::unique_ptr<std::once_flag[]> m_cell_once;
+    mutable std::vector<std::unique_ptr<CellIndex>> m_cell_index;
 };
 
 /// One row of violations.shp: a parcel x rule.
