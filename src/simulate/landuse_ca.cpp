@@ -40,6 +40,23 @@ std::uint64_t streamOf(int year, int iter, int purpose) {
 
 } // namespace
 
+SuitabilityGrid::SuitabilityGrid(const raster::Grid<std::uint16_t>& g)
+    : SuitabilityGrid(g.cols(), g.rows(),
+                      std::vector<char>(static_cast<size_t>(blockCols(g.cols())) * blockCols(g.rows()), 1)) {
+    for (int y = 0; y < g.rows(); ++y)
+        for (int x = 0; x < g.cols(); ++x) *cell(x, y) = g.at(x, y);
+}
+
+SuitabilityGrid::SuitabilityGrid(int cols, int rows, const std::vector<char>& used)
+    : m_cols(cols), m_rows(rows), m_bcols(blockCols(cols)) {
+    const size_t blocks = static_cast<size_t>(m_bcols) * blockCols(rows);
+    m_block.assign(blocks, -1);
+    std::int32_t n = 0;
+    for (size_t b = 0; b < blocks && b < used.size(); ++b)
+        if (used[b]) m_block[b] = n++;
+    m_data.assign(static_cast<size_t>(n) << (2 * kShift), 0);
+}
+
 CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::vector<std::int64_t>& demand, int year,
                        const CaOptions& opt) {
     const int K = static_cast<int>(in.classes.size());
@@ -63,7 +80,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     // Gross release: a class may give away a share of its cells beyond its net loss only when it can
     // grow them back from a class that shrinks on net (or is free) this year.
     for (int k = 0; k < K && !in.release_share.empty(); ++k) {
-        if (demand[k] < 0 || in.release_share[k] <= 0 || in.suitability[k].values().empty()) continue;
+        if (demand[k] < 0 || in.release_share[k] <= 0 || in.suitability[k].empty()) continue;
         bool refill = false;
         for (int i = 0; i < K && !refill; ++i)
             refill = i != k && in.conversion[i][k] > 0 && (demand[i] < 0 || count[i] > demand[i]);
@@ -76,6 +93,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     const int win = 2 * opt.radius + 1;
     const double nb_den = static_cast<double>(win * win - 1);
     const bool use_zones = !in.zone_factor.empty() && in.zones.size() == map.size();
+    const size_t s_bcols = static_cast<size_t>(SuitabilityGrid::blockCols(cols));
 
     struct Scratch {
         std::vector<std::uint8_t> counts, tmp;
@@ -101,7 +119,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
             if (demand[k] >= 0) deficit[k] = std::max<std::int64_t>(0, demand[k] - count[k]);
         std::vector<int> grow; // classes still short of demand and able to grow
         for (int k = 0; k < K; ++k)
-            if (deficit[k] > 0 && !in.suitability[k].values().empty() && !exhausted[k]) grow.push_back(k);
+            if (deficit[k] > 0 && !in.suitability[k].empty() && !exhausted[k]) grow.push_back(k);
         if (grow.empty()) break;
         const int G = static_cast<int>(grow.size());
         std::vector<std::uint8_t> nb_index(65536, 255);
@@ -157,6 +175,10 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                     const int j = index[map[cell]];
                     if (j >= 0 && !allowed[j].empty()) {
                         const unsigned z = use_zones ? in.zones[cell] : 0u;
+                        const size_t s_block = static_cast<size_t>(gr >> SuitabilityGrid::kShift) * s_bcols +
+                                               static_cast<size_t>(gc >> SuitabilityGrid::kShift);
+                        const int s_inner = ((gr & (SuitabilityGrid::kSide - 1)) << SuitabilityGrid::kShift) +
+                                            (gc & (SuitabilityGrid::kSide - 1));
                         // one counter hash per cell (only if a seed is tried); per-class seed numbers
                         // are re-mixes of it
                         std::uint64_t h_seed = 0;
@@ -168,7 +190,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                             double op = 0;
                             const double f = use_zones ? in.zone_factor[(static_cast<size_t>(z) * K + j) * K + k] : 1.0;
                             if (f > 0) {
-                                const double P = in.suitability[k][cell] * (1.0 / 65535.0);
+                                const double P = in.suitability[k].atBlock(s_block, s_inner) * (1.0 / 65535.0);
                                 const int n = hist[g];
                                 if (final_pass) {
                                     // last pass: every allowed cell competes (P = 0 cells last) so that
@@ -302,7 +324,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
         u.placed = gained[k];
         u.not_placed = deficit[k];
         u.demanded = u.placed + u.not_placed;
-        const bool has_suit = !in.suitability[k].values().empty();
+        const bool has_suit = !in.suitability[k].empty();
         for (size_t cell = 0; cell < map.size(); ++cell) {
             const int j = index[map[cell]];
             if (j < 0 || j == k || capacity[j] <= 0 || in.conversion[j][k] <= 0) continue;
@@ -312,7 +334,10 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                 ++u.forbidden_cells;
                 continue;
             }
-            const double P = has_suit ? in.suitability[k][cell] * (1.0 / 65535.0) : 0.0;
+            const double P = has_suit ? in.suitability[k].at(static_cast<int>(cell % static_cast<size_t>(cols)),
+                                                              static_cast<int>(cell / static_cast<size_t>(cols))) *
+                                             (1.0 / 65535.0)
+                                       : 0.0;
             if (P <= 0 || P < opt.probability_floor) ++u.below_floor_cells;
         }
         if (u.candidate_cells == 0) u.reason = "no candidate cells";

@@ -37,13 +37,54 @@ struct UnmetDemand {
     std::string reason;                 ///< "no candidate cells", "forbidden by constraints", "below probability floor", "competition"
 };
 
+/// Suitability of one class (probability × 65535) stored by 64×64 blocks: blocks with no cell in play
+/// (e.g. wholly outside the study boundary, where cells never change) are not stored and read as 0,
+/// so memory is 2 B per cell of the stored blocks only. An empty grid means the class cannot grow.
+class SuitabilityGrid {
+  public:
+    static constexpr int kShift = 6;                 ///< blocks of 64×64 cells
+    static constexpr int kSide = 1 << kShift;
+    SuitabilityGrid() = default;
+    /// Every block stored, values from `g`.
+    explicit SuitabilityGrid(const raster::Grid<std::uint16_t>& g);
+    /// Blocks with used[b] != 0 stored (zero-filled), b = (y >> kShift) * blockCols(cols) + (x >> kShift).
+    SuitabilityGrid(int cols, int rows, const std::vector<char>& used);
+    static int blockCols(int cols) { return (cols + kSide - 1) >> kShift; }
+    bool empty() const { return m_cols == 0; }
+    int cols() const { return m_cols; }
+    int rows() const { return m_rows; }
+    std::uint16_t at(int x, int y) const {
+        const std::int32_t b = m_block[static_cast<size_t>(y >> kShift) * m_bcols + (x >> kShift)];
+        return b < 0 ? std::uint16_t(0)
+                     : m_data[(static_cast<size_t>(b) << (2 * kShift)) + ((y & (kSide - 1)) << kShift) + (x & (kSide - 1))];
+    }
+    /// The same as at(x, y) with block = (y >> kShift) * blockCols + (x >> kShift) and inner =
+    /// ((y & (kSide - 1)) << kShift) + (x & (kSide - 1)) computed once for several classes.
+    std::uint16_t atBlock(size_t block, int inner) const {
+        const std::int32_t b = m_block[block];
+        return b < 0 ? std::uint16_t(0) : m_data[(static_cast<size_t>(b) << (2 * kShift)) + inner];
+    }
+    /// Writable cell; nullptr when its block is not stored.
+    std::uint16_t* cell(int x, int y) {
+        const std::int32_t b = m_block[static_cast<size_t>(y >> kShift) * m_bcols + (x >> kShift)];
+        return b < 0 ? nullptr
+                     : &m_data[(static_cast<size_t>(b) << (2 * kShift)) + ((y & (kSide - 1)) << kShift) + (x & (kSide - 1))];
+    }
+    std::size_t storedCells() const { return m_data.size(); }
+
+  private:
+    int m_cols = 0, m_rows = 0, m_bcols = 0;
+    std::vector<std::int32_t> m_block; ///< block -> stored block number, -1 = not stored
+    std::vector<std::uint16_t> m_data; ///< stored blocks, kSide² cells each, row-major inside a block
+};
+
 /// Inputs of the automaton (all grids on the same grid as the map).
 struct CaInputs {
     std::vector<std::uint16_t> classes;   ///< raster values of the classes in play (index k)
     std::vector<double> neighbourhood_weight; ///< w_k, 0..1 per class
     /// Suitability per class quantised to 0..65535 (probability × 65535); an empty grid means the
     /// class cannot grow.
-    std::vector<raster::Grid<std::uint16_t>> suitability;
+    std::vector<SuitabilityGrid> suitability;
     /// Conversion matrix [from][to]: 0 forbidden, 1 allowed, between: a cost weight on the probability.
     std::vector<std::vector<double>> conversion;
     /// Share of its cells a class may release per year beyond its net loss (gross change: a growing

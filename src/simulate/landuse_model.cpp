@@ -235,16 +235,26 @@ std::vector<ClassModel> trainModels(const Context& cx, const Features& f, const 
 
 // Suitability grids (probability × 65535) of the trained classes marked in `needed` (the others
 // stay empty: they cannot gain cells in this run), predicted by row bands of the drivers.
-std::vector<raster::Grid<std::uint16_t>> predictSuitability(const Context& cx, const std::vector<ClassModel>& models,
-                                                            const Features& f, const raster::ClassGrid& map,
-                                                            const std::vector<char>& needed) {
+std::vector<SuitabilityGrid> predictSuitability(const Context& cx, const std::vector<ClassModel>& models,
+                                                const Features& f, const raster::ClassGrid& map,
+                                                const std::vector<char>& needed) {
     const size_t K = cx.classes.size();
     const int cols = map.cols(), rows = map.rows();
-    std::vector<raster::Grid<std::uint16_t>> out(K);
+    // Blocks holding a cell of a class in play; the others (outside the study) never change, so
+    // their suitability is never read and not stored.
+    constexpr int S = SuitabilityGrid::kShift;
+    const int bcols = SuitabilityGrid::blockCols(cols), brows = SuitabilityGrid::blockCols(rows);
+    std::vector<char> used(static_cast<size_t>(bcols) * brows, 0);
+    tbb::parallel_for(0, brows, [&](int by) {
+        for (int y = by << S; y < std::min(rows, (by + 1) << S); ++y)
+            for (int x = 0; x < cols; ++x)
+                if (cx.index[map.at(x, y)] >= 0) used[static_cast<size_t>(by) * bcols + (x >> S)] = 1;
+    });
+    std::vector<SuitabilityGrid> out(K);
     std::vector<int> active;
     for (size_t k = 0; k < K; ++k)
         if (models[k].trained && needed[k]) {
-            out[k] = raster::Grid<std::uint16_t>(cols, rows, 0);
+            out[k] = SuitabilityGrid(cols, rows, used);
             active.push_back(static_cast<int>(k));
         }
     if (active.empty()) return out;
@@ -263,7 +273,7 @@ std::vector<raster::Grid<std::uint16_t>> predictSuitability(const Context& cx, c
                 for (int k : active) {
                     if (k == j) continue;
                     const double pr = std::clamp(models[k].predict(x.data()), 0.0, 1.0);
-                    out[k][cell] = static_cast<std::uint16_t>(std::lround(pr * 65535.0));
+                    *out[k].cell(c, r) = static_cast<std::uint16_t>(std::lround(pr * 65535.0));
                 }
             }
             progress.advance();
@@ -748,8 +758,14 @@ void LanduseCaModel::run(RunState& state) {
         const auto needed = classesThatMayGain(classCounts(start_map, cx.classes), demand, release);
         in.suitability = predictSuitability(cx, models, f, start_map, needed);
         int grids = 0;
-        for (const auto& g : in.suitability) grids += g.size() > 0;
-        core::logInfo(kStage, cat("suitability grids: ", grids, " (classes that may gain cells)"));
+        size_t stored = 0;
+        for (const auto& g : in.suitability) {
+            grids += !g.empty();
+            stored += g.storedCells();
+        }
+        core::logInfo(kStage, cat("suitability grids: ", grids, " (classes that may gain cells), ",
+                                  grids ? static_cast<double>(stored) / grids / static_cast<double>(start_map.size()) : 0.0,
+                                  " of the grid stored (64x64 blocks with cells in play)"));
         logMemory("suitability predicted");
         in.conversion = conversion;
         in.zones = cons.zones;

@@ -21,9 +21,9 @@ CaInputs twoClasses(const raster::ClassGrid& map, const std::vector<double>& sui
     in.classes = {1, 2};
     in.neighbourhood_weight = {1.0, 1.0};
     in.suitability.resize(2);
-    in.suitability[1] = raster::Grid<std::uint16_t>(map.cols(), map.rows(), 0);
-    for (size_t i = 0; i < map.size(); ++i)
-        in.suitability[1][i] = static_cast<std::uint16_t>(suit[i] * 65535.0 + 0.5);
+    raster::Grid<std::uint16_t> s(map.cols(), map.rows(), 0);
+    for (size_t i = 0; i < map.size(); ++i) s[i] = static_cast<std::uint16_t>(suit[i] * 65535.0 + 0.5);
+    in.suitability[1] = SuitabilityGrid(s);
     in.conversion = {{0.0, 1.0}, {0.0, 0.0}};
     return in;
 }
@@ -36,7 +36,7 @@ TEST(LanduseCa, OneCandidateCell) {
     in.classes = {1, 2, 3};
     in.neighbourhood_weight = {1, 1, 1};
     in.suitability.resize(3);
-    in.suitability[1] = raster::Grid<std::uint16_t>(3, 3, 30000);
+    in.suitability[1] = SuitabilityGrid(raster::Grid<std::uint16_t>(3, 3, 30000));
     in.conversion = {{0, 1, 0}, {0, 0, 0}, {0, 0, 0}};
     CaOptions o;
     const auto rep = runCaYear(map, in, {-1, 2, -1}, 2022, o);
@@ -125,9 +125,9 @@ TEST(LanduseCa, SameAtOneAndManyThreads) {
     in.neighbourhood_weight = {0.2, 1.0, 0.6, 0.4};
     in.suitability.resize(4);
     for (int k = 1; k < 4; ++k) {
-        in.suitability[k] = raster::Grid<std::uint16_t>(cols, rows);
-        for (size_t i = 0; i < base.size(); ++i)
-            in.suitability[k][i] = static_cast<std::uint16_t>(core::uniform01(5, k, i) * 65535);
+        raster::Grid<std::uint16_t> s(cols, rows);
+        for (size_t i = 0; i < base.size(); ++i) s[i] = static_cast<std::uint16_t>(core::uniform01(5, k, i) * 65535);
+        in.suitability[k] = SuitabilityGrid(s);
     }
     in.conversion = {{0, 1, 1, 1}, {0, 0, 0, 0}, {0, 1, 0, 0}, {0, 1, 1, 0}};
     in.zones = raster::Grid<std::uint8_t>(cols, rows, 0);
@@ -226,4 +226,31 @@ TEST(LanduseDrivers, StoreReadsBackRowBandsAndLeavesNoFile) {
         EXPECT_THROW(store.readRows(2, 0, 1, band.data()), InputError); // no such layer
     }
     EXPECT_THROW(DriverStore(dir.file("no/such/folder"), cols, rows), IoError);
+}
+
+TEST(LanduseCa, SuitabilityBlocksNotStoredReadAsZero) {
+    // 130 x 70 cells = 3 x 2 blocks of 64 x 64 (edge blocks partial); store blocks 0 and 4 only.
+    const int cols = 130, rows = 70;
+    SuitabilityGrid g(cols, rows, {1, 0, 0, 0, 1, 0});
+    EXPECT_EQ(g.storedCells(), 2u * 64 * 64);
+    ASSERT_NE(g.cell(63, 63), nullptr);       // block 0
+    ASSERT_NE(g.cell(64, 64), nullptr);       // block 4 = (row 1, col 1)
+    EXPECT_EQ(g.cell(64, 0), nullptr);        // block 1
+    EXPECT_EQ(g.cell(129, 69), nullptr);      // block 5
+    *g.cell(63, 63) = 7;
+    *g.cell(64, 64) = 9;
+    *g.cell(127, 69) = 11;                    // last stored cell of block 4 inside the grid
+    EXPECT_EQ(g.at(63, 63), 7);
+    EXPECT_EQ(g.at(64, 64), 9);
+    EXPECT_EQ(g.at(127, 69), 11);
+    EXPECT_EQ(g.at(0, 0), 0);
+    EXPECT_EQ(g.at(100, 10), 0);              // not stored
+    EXPECT_EQ(g.at(128, 69), 0);              // block 5, not stored
+    // from a full grid: every value kept
+    raster::Grid<std::uint16_t> full(cols, rows, 0);
+    for (size_t i = 0; i < full.size(); ++i) full[i] = static_cast<std::uint16_t>(i * 7919 % 65536);
+    const SuitabilityGrid h(full);
+    for (int y = 0; y < rows; ++y)
+        for (int x = 0; x < cols; ++x) ASSERT_EQ(h.at(x, y), full.at(x, y)) << x << "," << y;
+    EXPECT_TRUE(SuitabilityGrid().empty());
 }
