@@ -98,7 +98,7 @@ echo "{\"kernel\": \"distance\", \"check\": $($PY tools/bench_landuse_scipy.py e
 
 [ "${SKIP_RUNS:-0}" = 1 ] && exit 0
 # Whole runs on the shipped study: 30 m (model parameter cell_size_m: 30; 15 annual steps 2021 -> 2036)
-# and 10 m (5 steps, 2021 -> 2026).
+# and 10 m (5 steps, 2021 -> 2026). Memory per stage and the 101 M-cell run: tools/bench_landuse_large.sh.
 STUDY=$(realpath data/jiayuguan/study.yaml)
 cat > "$OUT/trend_growth_2036.yaml" <<YAML
 name: trend_growth_2036
