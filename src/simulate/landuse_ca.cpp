@@ -3,6 +3,7 @@
 // classes, random patch seeds under a decreasing threshold, patch growth through the neighbourhood.
 #include "simulate/landuse_ca.hpp"
 
+#include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "simulate/landuse_distance.hpp"
@@ -11,10 +12,18 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <array>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace xiongguan::simulate {
 
@@ -54,7 +63,124 @@ SuitabilityGrid::SuitabilityGrid(int cols, int rows, const std::vector<char>& us
     std::int32_t n = 0;
     for (size_t b = 0; b < blocks && b < used.size(); ++b)
         if (used[b]) m_block[b] = n++;
-    m_data.assign(static_cast<size_t>(n) << (2 * kShift), 0);
+    m_stored = static_cast<size_t>(n);
+    m_data.assign(m_stored << (2 * kShift), 0);
+}
+
+// The spill file: a name of our own in the folder, opened exclusively and unlinked at once (the
+// data lives until the last grid sharing it is destroyed; nothing is left if the process dies).
+struct SuitabilityGrid::SpillFile {
+    int fd = -1;
+    std::string where;
+    explicit SpillFile(const std::string& dir) {
+        static std::atomic<unsigned> serial{0};
+        for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+            where = (std::filesystem::path(dir) /
+                     core::cat(".landuse_suitability.", ::getpid(), ".", serial.fetch_add(1), ".tmp")).string();
+            fd = ::open(where.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd < 0 && errno != EEXIST) break;
+        }
+        if (fd < 0)
+            throw IoError(core::cat("landuse suitability: cannot create the temporary suitability file '", where,
+                                    "': ", std::strerror(errno)));
+        ::unlink(where.c_str());
+    }
+    ~SpillFile() {
+        if (fd >= 0) ::close(fd);
+    }
+    SpillFile(const SpillFile&) = delete;
+    SpillFile& operator=(const SpillFile&) = delete;
+};
+
+SuitabilityGrid::SuitabilityGrid(int cols, int rows, const std::vector<char>& used, const std::string& spill_dir)
+    : m_cols(cols), m_rows(rows), m_bcols(blockCols(cols)) {
+    const size_t blocks = static_cast<size_t>(m_bcols) * blockCols(rows);
+    m_block.assign(blocks, -1);
+    std::int32_t n = 0;
+    for (size_t b = 0; b < blocks && b < used.size(); ++b)
+        if (used[b]) m_block[b] = n++;
+    m_stored = static_cast<size_t>(n);
+    m_file = std::make_shared<SpillFile>(spill_dir);
+    // every stored block reads as 0 until written (a sparse file)
+    if (::ftruncate(m_file->fd, static_cast<off_t>(m_stored * kBlockCells * sizeof(std::uint16_t))) != 0)
+        throw IoError(core::cat("landuse suitability: cannot size the temporary suitability file '", m_file->where,
+                                "': ", std::strerror(errno)));
+}
+
+std::uint16_t SuitabilityGrid::at(int x, int y) const {
+    const std::int32_t b = m_block[static_cast<size_t>(y >> kShift) * m_bcols + (x >> kShift)];
+    if (b < 0) return 0;
+    const int inner = ((y & (kSide - 1)) << kShift) + (x & (kSide - 1));
+    if (!m_file) return m_data[(static_cast<size_t>(b) << (2 * kShift)) + inner];
+    if (m_open_by == (y >> kShift)) return m_row[(static_cast<size_t>(x >> kShift) << (2 * kShift)) + inner];
+    std::uint16_t v = 0;
+    const off_t off = static_cast<off_t>(((static_cast<size_t>(b) << (2 * kShift)) + inner) * sizeof(std::uint16_t));
+    if (::pread(m_file->fd, &v, sizeof v, off) != static_cast<ssize_t>(sizeof v))
+        throw IoError(core::cat("landuse suitability: reading the temporary suitability file '", m_file->where,
+                                "' failed"));
+    return v;
+}
+
+bool SuitabilityGrid::readBlock(std::size_t block, std::uint16_t* out) const {
+    const std::int32_t b = m_block[block];
+    if (b < 0) return false;
+    const size_t first = static_cast<size_t>(b) << (2 * kShift);
+    if (!m_file) {
+        std::copy(m_data.begin() + static_cast<std::ptrdiff_t>(first),
+                  m_data.begin() + static_cast<std::ptrdiff_t>(first + kBlockCells), out);
+        return true;
+    }
+    auto* p = reinterpret_cast<char*>(out);
+    size_t left = kBlockCells * sizeof(std::uint16_t);
+    off_t off = static_cast<off_t>(first * sizeof(std::uint16_t));
+    while (left > 0) {
+        const ssize_t r = ::pread(m_file->fd, p, left, off);
+        if (r <= 0)
+            throw IoError(core::cat("landuse suitability: reading block ", block, " from the temporary suitability file '",
+                                    m_file->where, "' failed: ", r < 0 ? std::strerror(errno) : "unexpected end of file"));
+        p += r;
+        off += r;
+        left -= static_cast<size_t>(r);
+    }
+    return true;
+}
+
+void SuitabilityGrid::openBlockRow(int by) {
+    if (!m_file) return;
+    m_row.assign(static_cast<size_t>(m_bcols) * kBlockCells, 0);
+    m_open_by = by;
+}
+
+void SuitabilityGrid::closeBlockRow() {
+    if (!m_file || m_open_by < 0) return;
+    for (int bx = 0; bx < m_bcols; ++bx) {
+        const std::int32_t b = m_block[static_cast<size_t>(m_open_by) * m_bcols + bx];
+        if (b < 0) continue;
+        const auto* p = reinterpret_cast<const char*>(m_row.data() + static_cast<size_t>(bx) * kBlockCells);
+        size_t left = kBlockCells * sizeof(std::uint16_t);
+        off_t off = static_cast<off_t>((static_cast<size_t>(b) << (2 * kShift)) * sizeof(std::uint16_t));
+        while (left > 0) {
+            const ssize_t w = ::pwrite(m_file->fd, p, left, off);
+            if (w <= 0)
+                throw IoError(core::cat("landuse suitability: writing to the temporary suitability file '", m_file->where,
+                                        "' failed: ", w < 0 ? std::strerror(errno) : "disk full?"));
+            p += w;
+            off += w;
+            left -= static_cast<size_t>(w);
+        }
+    }
+    m_open_by = -1;
+    std::vector<std::uint16_t>().swap(m_row);
+}
+
+SuitabilityCache::SuitabilityCache(int classes, std::size_t slots)
+    : m_classes(static_cast<std::uint64_t>(std::max(1, classes))) {
+    size_t n = 1;
+    while (n < std::max<size_t>(slots, m_classes)) n <<= 1; // one block number never evicts itself
+    m_mask = n - 1;
+    // not value-initialised: pages become resident only as slots are used
+    m_data.reset(new std::uint16_t[n * SuitabilityGrid::kBlockCells]);
+    m_tag.assign(n, ~std::uint64_t(0));
 }
 
 CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::vector<std::int64_t>& demand, int year,
@@ -94,11 +220,19 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
     const double nb_den = static_cast<double>(win * win - 1);
     const bool use_zones = !in.zone_factor.empty() && in.zones.size() == map.size();
     const size_t s_bcols = static_cast<size_t>(SuitabilityGrid::blockCols(cols));
+    // Suitability blocks go through a per-thread cache keyed by (block, dense index of the classes
+    // with a grid), so that its slots are not spread over classes that cannot grow.
+    std::vector<int> s_index(K, 0);
+    int s_grids = 0;
+    for (int k = 0; k < K; ++k)
+        if (!in.suitability[k].empty()) s_index[k] = s_grids++;
 
     struct Scratch {
         std::vector<std::uint8_t> counts, tmp;
         std::vector<double> op;
         std::vector<Candidate> cands;
+        std::optional<SuitabilityCache> suit; // bounded: SuitabilityCache::kDefaultSlots blocks
+        std::vector<const std::uint16_t*> blk;
     };
     tbb::enumerable_thread_specific<Scratch> scratch;
     std::vector<std::uint8_t> changed(map.size(), 0);
@@ -150,7 +284,13 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
         tbb::parallel_for(size_t(0), windows.size(), [&](size_t t) {
             const raster::Window& w = windows[t];
             auto& s = scratch.local();
+            if (!s.suit) s.suit.emplace(s_grids);
+            SuitabilityCache& suit = *s.suit;
             s.op.assign(G, 0.0);
+            // the current block of each growing class (fetched when first needed in the block; the
+            // blocks of one block number never evict each other in the cache)
+            s.blk.assign(G, nullptr);
+            size_t cur_block = std::numeric_limits<size_t>::max();
             auto& out = tile_cands[t];
             out.clear();
             const int R = opt.radius;
@@ -179,6 +319,10 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                                                static_cast<size_t>(gc >> SuitabilityGrid::kShift);
                         const int s_inner = ((gr & (SuitabilityGrid::kSide - 1)) << SuitabilityGrid::kShift) +
                                             (gc & (SuitabilityGrid::kSide - 1));
+                        if (s_block != cur_block) {
+                            std::fill(s.blk.begin(), s.blk.end(), nullptr);
+                            cur_block = s_block;
+                        }
                         // one counter hash per cell (only if a seed is tried); per-class seed numbers
                         // are re-mixes of it
                         std::uint64_t h_seed = 0;
@@ -190,7 +334,8 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                             double op = 0;
                             const double f = use_zones ? in.zone_factor[(static_cast<size_t>(z) * K + j) * K + k] : 1.0;
                             if (f > 0) {
-                                const double P = in.suitability[k].atBlock(s_block, s_inner) * (1.0 / 65535.0);
+                                if (!s.blk[g]) s.blk[g] = suit.block(in.suitability[k], s_index[k], s_block);
+                                const double P = s.blk[g][s_inner] * (1.0 / 65535.0);
                                 const int n = hist[g];
                                 if (final_pass) {
                                     // last pass: every allowed cell competes (P = 0 cells last) so that
@@ -314,6 +459,12 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
         if (final_pass && placed_total == 0) break;
     }
     rep.after = count;
+    std::uint64_t block_reads = 0;
+    for (const auto& s : scratch)
+        if (s.suit) block_reads += s.suit->misses();
+    core::logDebug("landuse", core::cat(year, ": ", block_reads, " suitability blocks read into the per-thread caches (",
+                                        SuitabilityCache::kDefaultSlots, " blocks, ",
+                                        SuitabilityCache::kDefaultSlots * SuitabilityGrid::kBlockCells * sizeof(std::uint16_t), " bytes each)"));
 
     // Diagnostics of unmet demand (integer counts: order-independent).
     for (int k = 0; k < K; ++k) {
@@ -325,6 +476,7 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
         u.not_placed = deficit[k];
         u.demanded = u.placed + u.not_placed;
         const bool has_suit = !in.suitability[k].empty();
+        SuitabilityCache suit(1, s_bcols); // one class, a row of blocks // a row of blocks (touched slots only resident)
         for (size_t cell = 0; cell < map.size(); ++cell) {
             const int j = index[map[cell]];
             if (j < 0 || j == k || capacity[j] <= 0 || in.conversion[j][k] <= 0) continue;
@@ -334,10 +486,11 @@ CaYearReport runCaYear(raster::ClassGrid& map, const CaInputs& in, const std::ve
                 ++u.forbidden_cells;
                 continue;
             }
-            const double P = has_suit ? in.suitability[k].at(static_cast<int>(cell % static_cast<size_t>(cols)),
-                                                              static_cast<int>(cell / static_cast<size_t>(cols))) *
-                                             (1.0 / 65535.0)
-                                       : 0.0;
+            const int cx = static_cast<int>(cell % static_cast<size_t>(cols)), cy = static_cast<int>(cell / static_cast<size_t>(cols));
+            const size_t blk = static_cast<size_t>(cy >> SuitabilityGrid::kShift) * s_bcols +
+                               static_cast<size_t>(cx >> SuitabilityGrid::kShift);
+            const int inner = ((cy & (SuitabilityGrid::kSide - 1)) << SuitabilityGrid::kShift) + (cx & (SuitabilityGrid::kSide - 1));
+            const double P = has_suit ? suit.block(in.suitability[k], 0, blk)[inner] * (1.0 / 65535.0) : 0.0;
             if (P <= 0 || P < opt.probability_floor) ++u.below_floor_cells;
         }
         if (u.candidate_cells == 0) u.reason = "no candidate cells";

@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,44 +40,101 @@ struct UnmetDemand {
 };
 
 /// Suitability of one class (probability × 65535) stored by 64×64 blocks: blocks with no cell in play
-/// (e.g. wholly outside the study boundary, where cells never change) are not stored and read as 0,
-/// so memory is 2 B per cell of the stored blocks only. An empty grid means the class cannot grow.
+/// (e.g. wholly outside the study boundary, where cells never change) are not stored and read as 0.
+/// An empty grid means the class cannot grow. Two kinds of storage:
+/// - in memory (2 B per cell of the stored blocks);
+/// - spilled: the stored blocks live in a temporary file in a given folder (made and unlinked at
+///   once, as DriverStore: nothing is left behind), written one row of blocks at a time
+///   (openBlockRow / cell / closeBlockRow) and read back block by block (readBlock, thread-safe)
+///   through a bounded SuitabilityCache (issue 6: memory bounded by tiles, not by the grid).
 class SuitabilityGrid {
   public:
     static constexpr int kShift = 6;                 ///< blocks of 64×64 cells
     static constexpr int kSide = 1 << kShift;
+    static constexpr int kBlockCells = kSide * kSide;
     SuitabilityGrid() = default;
-    /// Every block stored, values from `g`.
+    /// Every block stored in memory, values from `g`.
     explicit SuitabilityGrid(const raster::Grid<std::uint16_t>& g);
-    /// Blocks with used[b] != 0 stored (zero-filled), b = (y >> kShift) * blockCols(cols) + (x >> kShift).
+    /// Blocks with used[b] != 0 stored (zero-filled) in memory, b = (y >> kShift) * blockCols(cols) + (x >> kShift).
     SuitabilityGrid(int cols, int rows, const std::vector<char>& used);
+    /// The same blocks spilled to a temporary file in `spill_dir` (zero until written).
+    /// \throws IoError when no temporary file can be made in `spill_dir`.
+    SuitabilityGrid(int cols, int rows, const std::vector<char>& used, const std::string& spill_dir);
     static int blockCols(int cols) { return (cols + kSide - 1) >> kShift; }
     bool empty() const { return m_cols == 0; }
+    bool spilled() const { return m_file != nullptr; }
     int cols() const { return m_cols; }
     int rows() const { return m_rows; }
-    std::uint16_t at(int x, int y) const {
-        const std::int32_t b = m_block[static_cast<size_t>(y >> kShift) * m_bcols + (x >> kShift)];
-        return b < 0 ? std::uint16_t(0)
-                     : m_data[(static_cast<size_t>(b) << (2 * kShift)) + ((y & (kSide - 1)) << kShift) + (x & (kSide - 1))];
-    }
-    /// The same as at(x, y) with block = (y >> kShift) * blockCols + (x >> kShift) and inner =
-    /// ((y & (kSide - 1)) << kShift) + (x & (kSide - 1)) computed once for several classes.
-    std::uint16_t atBlock(size_t block, int inner) const {
-        const std::int32_t b = m_block[block];
-        return b < 0 ? std::uint16_t(0) : m_data[(static_cast<size_t>(b) << (2 * kShift)) + inner];
-    }
-    /// Writable cell; nullptr when its block is not stored.
+    /// One cell (a file read per call when spilled: for tests and checks, not for scans).
+    std::uint16_t at(int x, int y) const;
+    /// Copies block `block` (kBlockCells values, row-major inside the block) to `out`; false (and
+    /// `out` untouched) when the block is not stored (it reads as 0). Thread-safe.
+    /// \throws IoError on a short read of the spill file.
+    bool readBlock(std::size_t block, std::uint16_t* out) const;
+    /// Opens the row of blocks `by` for writing with cell() (spilled grids: one row of blocks is
+    /// held in memory, 128 B per column; in memory: nothing to do). Rows of blocks are written in
+    /// any order, each once.
+    void openBlockRow(int by);
+    /// Writes the open row of blocks to the spill file. \throws IoError on a short write.
+    void closeBlockRow();
+    /// Writable cell; nullptr when its block is not stored. Spilled: only cells of the open row of
+    /// blocks.
     std::uint16_t* cell(int x, int y) {
         const std::int32_t b = m_block[static_cast<size_t>(y >> kShift) * m_bcols + (x >> kShift)];
-        return b < 0 ? nullptr
-                     : &m_data[(static_cast<size_t>(b) << (2 * kShift)) + ((y & (kSide - 1)) << kShift) + (x & (kSide - 1))];
+        if (b < 0) return nullptr;
+        const int inner = ((y & (kSide - 1)) << kShift) + (x & (kSide - 1));
+        if (m_file) return &m_row[(static_cast<size_t>(x >> kShift) << (2 * kShift)) + inner];
+        return &m_data[(static_cast<size_t>(b) << (2 * kShift)) + inner];
     }
-    std::size_t storedCells() const { return m_data.size(); }
+    std::size_t storedCells() const { return m_stored << (2 * kShift); }
+    /// Bytes of the grid held in memory (block table, in-memory blocks, the open row of blocks).
+    std::size_t residentBytes() const {
+        return m_block.size() * sizeof(std::int32_t) + (m_data.size() + m_row.size()) * sizeof(std::uint16_t);
+    }
 
   private:
+    struct SpillFile;
     int m_cols = 0, m_rows = 0, m_bcols = 0;
+    std::size_t m_stored = 0;          ///< stored blocks
     std::vector<std::int32_t> m_block; ///< block -> stored block number, -1 = not stored
-    std::vector<std::uint16_t> m_data; ///< stored blocks, kSide² cells each, row-major inside a block
+    std::vector<std::uint16_t> m_data; ///< in memory: stored blocks, kSide² cells each, row-major inside a block
+    std::shared_ptr<SpillFile> m_file; ///< spilled: block number n at byte n · kBlockCells · 2
+    std::vector<std::uint16_t> m_row;  ///< spilled: the open row of blocks (blockCols · kBlockCells)
+    int m_open_by = -1;
+};
+
+/// A fixed number of suitability blocks in memory (direct-mapped on (block, class)), one per thread
+/// of the automaton: slots × 8 KiB whatever the grid size (default 4096 slots = 32 MiB, allocated
+/// as touched). Values are those of SuitabilityGrid::readBlock, so results do not depend on it.
+class SuitabilityCache {
+  public:
+    static constexpr std::size_t kDefaultSlots = 4096;
+    /// `classes`: number of grids the cache serves (class index k < classes); slots are rounded up
+    /// to a power of two ≥ classes.
+    explicit SuitabilityCache(int classes, std::size_t slots = kDefaultSlots);
+    /// Block `block` of grid `g` (class `k`): kBlockCells values, valid until a call for another
+    /// block number (the blocks of one block number for different classes never evict each other:
+    /// slots ≥ classes).
+    const std::uint16_t* block(const SuitabilityGrid& g, int k, std::size_t block) {
+        const std::uint64_t tag = static_cast<std::uint64_t>(block) * m_classes + static_cast<std::uint64_t>(k);
+        const std::size_t slot = static_cast<std::size_t>(tag) & m_mask;
+        std::uint16_t* d = m_data.get() + (slot << (2 * SuitabilityGrid::kShift));
+        if (m_tag[slot] != tag) {
+            if (!g.readBlock(block, d)) std::fill(d, d + SuitabilityGrid::kBlockCells, std::uint16_t(0));
+            m_tag[slot] = tag;
+            ++m_misses;
+        }
+        return d;
+    }
+    std::size_t bytes() const { return (m_mask + 1) * SuitabilityGrid::kBlockCells * sizeof(std::uint16_t); }
+    std::uint64_t misses() const { return m_misses; }
+
+  private:
+    std::uint64_t m_classes;
+    std::size_t m_mask;
+    std::unique_ptr<std::uint16_t[]> m_data;
+    std::vector<std::uint64_t> m_tag;
+    std::uint64_t m_misses = 0;
 };
 
 /// Inputs of the automaton (all grids on the same grid as the map).

@@ -234,10 +234,12 @@ std::vector<ClassModel> trainModels(const Context& cx, const Features& f, const 
 }
 
 // Suitability grids (probability × 65535) of the trained classes marked in `needed` (the others
-// stay empty: they cannot gain cells in this run), predicted by row bands of the drivers.
+// stay empty: they cannot gain cells in this run), predicted by row bands of the drivers and spilled
+// to temporary files in `spill_dir` one row of 64×64 blocks at a time (memory: one row of blocks per
+// grid, not the grid).
 std::vector<SuitabilityGrid> predictSuitability(const Context& cx, const std::vector<ClassModel>& models,
                                                 const Features& f, const raster::ClassGrid& map,
-                                                const std::vector<char>& needed) {
+                                                const std::vector<char>& needed, const std::string& spill_dir) {
     const size_t K = cx.classes.size();
     const int cols = map.cols(), rows = map.rows();
     // Blocks holding a cell of a class in play; the others (outside the study) never change, so
@@ -254,30 +256,35 @@ std::vector<SuitabilityGrid> predictSuitability(const Context& cx, const std::ve
     std::vector<int> active;
     for (size_t k = 0; k < K; ++k)
         if (models[k].trained && needed[k]) {
-            out[k] = SuitabilityGrid(cols, rows, used);
+            out[k] = SuitabilityGrid(cols, rows, used, spill_dir);
             active.push_back(static_cast<int>(k));
         }
     if (active.empty()) return out;
     core::Progress progress("suitability", static_cast<std::uint64_t>(rows));
     FeatureBand band(f);
-    for (int r0 = 0; r0 < rows; r0 += band.maxRows()) {
-        const int n = std::min(band.maxRows(), rows - r0);
-        band.load(r0, n);
-        tbb::parallel_for(r0, r0 + n, [&](int r) {
-            std::vector<float> x(f.p());
-            for (int c = 0; c < cols; ++c) {
-                const size_t cell = static_cast<size_t>(r) * cols + c;
-                const int j = map[cell] < cx.index.size() ? cx.index[map[cell]] : -1;
-                if (j < 0) continue;
-                band.row(cell, x.data());
-                for (int k : active) {
-                    if (k == j) continue;
-                    const double pr = std::clamp(models[k].predict(x.data()), 0.0, 1.0);
-                    *out[k].cell(c, r) = static_cast<std::uint16_t>(std::lround(pr * 65535.0));
+    for (int by = 0; by < brows; ++by) {
+        for (int k : active) out[k].openBlockRow(by);
+        const int y_end = std::min(rows, (by + 1) << S);
+        for (int r0 = by << S; r0 < y_end; r0 += band.maxRows()) {
+            const int n = std::min(band.maxRows(), y_end - r0);
+            band.load(r0, n);
+            tbb::parallel_for(r0, r0 + n, [&](int r) {
+                std::vector<float> x(f.p());
+                for (int c = 0; c < cols; ++c) {
+                    const size_t cell = static_cast<size_t>(r) * cols + c;
+                    const int j = map[cell] < cx.index.size() ? cx.index[map[cell]] : -1;
+                    if (j < 0) continue;
+                    band.row(cell, x.data());
+                    for (int k : active) {
+                        if (k == j) continue;
+                        const double pr = std::clamp(models[k].predict(x.data()), 0.0, 1.0);
+                        *out[k].cell(c, r) = static_cast<std::uint16_t>(std::lround(pr * 65535.0));
+                    }
                 }
-            }
-            progress.advance();
-        });
+                progress.advance();
+            });
+        }
+        for (int k : active) out[k].closeBlockRow();
     }
     progress.finish();
     return out;
@@ -756,7 +763,8 @@ void LanduseCaModel::run(RunState& state) {
         in.neighbourhood_weight = weights;
         in.release_share = release;
         const auto needed = classesThatMayGain(classCounts(start_map, cx.classes), demand, release);
-        in.suitability = predictSuitability(cx, models, f, start_map, needed);
+        in.suitability = predictSuitability(cx, models, f, start_map, needed,
+                                            state.out_dir.empty() ? std::string(".") : state.out_dir);
         int grids = 0;
         size_t stored = 0;
         for (const auto& g : in.suitability) {

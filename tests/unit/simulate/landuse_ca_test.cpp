@@ -254,3 +254,101 @@ TEST(LanduseCa, SuitabilityBlocksNotStoredReadAsZero) {
         for (int x = 0; x < cols; ++x) ASSERT_EQ(h.at(x, y), full.at(x, y)) << x << "," << y;
     EXPECT_TRUE(SuitabilityGrid().empty());
 }
+
+TEST(LanduseCa, SpilledSuitabilityReadsBackAfterEvictionAndLeavesNoFile) {
+    // 200 x 150 cells = 4 x 3 blocks of 64 x 64 (edge blocks partial); blocks 1 and 6 not stored.
+    test::TempDir dir;
+    const int cols = 200, rows = 150, bcols = 4, brows = 3;
+    std::vector<char> used(static_cast<size_t>(bcols) * brows, 1);
+    used[1] = used[6] = 0;
+    auto value = [](int x, int y) { return static_cast<std::uint16_t>((x * 7919 + y * 104729 + 13) % 65536); };
+    auto stored = [&](int x, int y) { return used[static_cast<size_t>(y / 64) * bcols + x / 64] != 0; };
+    {
+        SuitabilityGrid g(cols, rows, used, dir.path());
+        ASSERT_TRUE(g.spilled());
+        EXPECT_EQ(g.storedCells(), 10u * 64 * 64);
+        // the file is unlinked as soon as it is made: nothing in the folder
+        EXPECT_TRUE(test::listFiles(dir.path()).empty());
+        for (int by = brows - 1; by >= 0; --by) { // rows of blocks in any order
+            g.openBlockRow(by);
+            for (int y = by * 64; y < std::min(rows, by * 64 + 64); ++y)
+                for (int x = 0; x < cols; ++x) {
+                    std::uint16_t* p = g.cell(x, y);
+                    ASSERT_EQ(p != nullptr, stored(x, y)) << x << "," << y;
+                    if (p) *p = value(x, y);
+                }
+            g.closeBlockRow();
+        }
+        // one cell at a time
+        for (int y = 0; y < rows; y += 7)
+            for (int x = 0; x < cols; x += 5) ASSERT_EQ(g.at(x, y), stored(x, y) ? value(x, y) : 0) << x << "," << y;
+        // through a cache of two blocks: every block is evicted and read again on the second sweep;
+        // the second class (k = 1) shares the cache and the grid
+        SuitabilityCache cache(2, 2);
+        for (int sweep = 0; sweep < 2; ++sweep)
+            for (int by = 0; by < brows; ++by)
+                for (int bx = 0; bx < bcols; ++bx)
+                    for (int k = 0; k < 2; ++k) {
+                        const size_t b = static_cast<size_t>(by) * bcols + bx;
+                        const std::uint16_t* d = cache.block(g, k, b);
+                        for (int iy = 0; iy < 64; ++iy)
+                            for (int ix = 0; ix < 64; ++ix) {
+                                const int x = bx * 64 + ix, y = by * 64 + iy;
+                                if (x >= cols || y >= rows) continue;
+                                ASSERT_EQ(d[iy * 64 + ix], stored(x, y) ? value(x, y) : 0) << x << "," << y;
+                            }
+                    }
+        EXPECT_EQ(cache.misses(), 2u * 2 * bcols * brows);
+        EXPECT_EQ(cache.bytes(), 2u * 64 * 64 * 2);
+        // a copy shares the file
+        const SuitabilityGrid h = g;
+        EXPECT_EQ(h.at(199, 149), value(199, 149));
+    }
+    EXPECT_TRUE(test::listFiles(dir.path()).empty());
+    EXPECT_THROW(SuitabilityGrid(cols, rows, used, dir.file("no/such/folder")), IoError);
+}
+
+TEST(LanduseCa, SpilledSuitabilityGivesTheSameYears) {
+    // The automaton on in-memory and on spilled suitability (the same values): the same maps.
+    test::TempDir dir;
+    const int cols = 300, rows = 220;
+    raster::ClassGrid base(cols, rows, 1);
+    for (size_t i = 0; i < base.size(); ++i) {
+        const double u = core::uniform01(8, 1, i);
+        base[i] = u < 0.05 ? 2 : u < 0.15 ? 3 : 1;
+    }
+    CaInputs mem, spill;
+    mem.classes = {1, 2, 3};
+    mem.neighbourhood_weight = {0.2, 1.0, 0.6};
+    mem.conversion = {{0, 1, 1}, {0, 0, 0}, {0, 1, 0}};
+    spill = mem;
+    mem.suitability.resize(3);
+    spill.suitability.resize(3);
+    const std::vector<char> used(static_cast<size_t>(SuitabilityGrid::blockCols(cols)) * SuitabilityGrid::blockCols(rows), 1);
+    for (int k = 1; k < 3; ++k) {
+        raster::Grid<std::uint16_t> s(cols, rows);
+        for (size_t i = 0; i < base.size(); ++i) s[i] = static_cast<std::uint16_t>(core::uniform01(9, k, i) * 65535);
+        mem.suitability[k] = SuitabilityGrid(s);
+        SuitabilityGrid g(cols, rows, used, dir.path());
+        for (int by = 0; by < SuitabilityGrid::blockCols(rows); ++by) {
+            g.openBlockRow(by);
+            for (int y = by * 64; y < std::min(rows, by * 64 + 64); ++y)
+                for (int x = 0; x < cols; ++x) *g.cell(x, y) = s.at(x, y);
+            g.closeBlockRow();
+        }
+        spill.suitability[k] = std::move(g);
+    }
+    const auto counts = classCounts(base, mem.classes);
+    CaOptions o;
+    o.tile = 64;
+    raster::ClassGrid a = base, b = base;
+    for (int y = 0; y < 3; ++y) {
+        const std::vector<std::int64_t> d = {-1, counts[1] + 700 * (y + 1), counts[2] + 200 * (y + 1)};
+        const auto ra = runCaYear(a, mem, d, 2022 + y, o);
+        const auto rb = runCaYear(b, spill, d, 2022 + y, o);
+        EXPECT_EQ(ra.after, rb.after);
+        EXPECT_EQ(ra.iterations, rb.iterations);
+    }
+    EXPECT_TRUE(a == b);
+    EXPECT_FALSE(a == base);
+}
