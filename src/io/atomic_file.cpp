@@ -10,18 +10,40 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace xiongguan::io {
 
 namespace fs = std::filesystem;
 
+int openUnlinkedTemp(const std::string& dir, const std::string& stem, const std::string& what, std::string& path) {
+    static std::atomic<unsigned> serial{0};
+    int fd = -1;
+    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+        std::string name = ".";
+        name.append(stem).append(".").append(std::to_string(::getpid())).append(".");
+        name.append(std::to_string(serial.fetch_add(1))).append(".tmp");
+        path = (std::filesystem::path(dir) / name).string();
+        fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST) break;
+    }
+    if (fd < 0) {
+        std::string msg = what;
+        msg.append(": cannot create the temporary file '").append(path).append("': ").append(std::strerror(errno));
+        throw IoError(msg);
+    }
+    ::unlink(path.c_str());
+    return fd;
+}
+
 std::string tempPathFor(const std::string& final_path) {
     // The counter keeps two threads writing the same name from sharing a temporary file.
     static std::atomic<unsigned> counter{0};
     fs::path p(final_path);
-    const std::string name = "." + p.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                             std::to_string(counter.fetch_add(1));
+    std::string name = ".";
+    name.append(p.filename().string()).append(".tmp-").append(std::to_string(::getpid())).append("-");
+    name.append(std::to_string(counter.fetch_add(1)));
     return (p.parent_path() / name).string();
 }
 

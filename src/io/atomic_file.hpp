@@ -9,6 +9,12 @@ namespace xiongguan::io {
 /// for write-then-rename.
 std::string tempPathFor(const std::string& final_path);
 
+/// A scratch file of the process in `dir` (".<stem>.<pid>.<n>.tmp"), created exclusively, opened
+/// read-write and unlinked at once: its data lives until the returned descriptor is closed, and
+/// nothing is left behind if the process dies. `what` names the file in the IoError thrown when it
+/// cannot be made; `path` gets the name it had.
+int openUnlinkedTemp(const std::string& dir, const std::string& stem, const std::string& what, std::string& path);
+
 /// Throws IoError "<path>: folder '<dir>' does not exist" unless the folder that will hold `path`
 /// exists. Writers call it first so that a failed write creates nothing.
 void requireParentFolder(const std::string& path);

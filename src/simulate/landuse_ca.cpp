@@ -6,6 +6,7 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "io/atomic_file.hpp"
 #include "simulate/landuse_distance.hpp"
 
 #include <tbb/enumerable_thread_specific.h>
@@ -56,35 +57,28 @@ SuitabilityGrid::SuitabilityGrid(const raster::Grid<std::uint16_t>& g)
         for (int x = 0; x < g.cols(); ++x) *cell(x, y) = g.at(x, y);
 }
 
-SuitabilityGrid::SuitabilityGrid(int cols, int rows, const std::vector<char>& used)
-    : m_cols(cols), m_rows(rows), m_bcols(blockCols(cols)) {
-    const size_t blocks = static_cast<size_t>(m_bcols) * blockCols(rows);
+void SuitabilityGrid::indexBlocks(const std::vector<char>& used) {
+    const size_t blocks = static_cast<size_t>(m_bcols) * blockCols(m_rows);
     m_block.assign(blocks, -1);
     std::int32_t n = 0;
     for (size_t b = 0; b < blocks && b < used.size(); ++b)
         if (used[b]) m_block[b] = n++;
     m_stored = static_cast<size_t>(n);
+}
+
+SuitabilityGrid::SuitabilityGrid(int cols, int rows, const std::vector<char>& used)
+    : m_cols(cols), m_rows(rows), m_bcols(blockCols(cols)) {
+    indexBlocks(used);
     m_data.assign(m_stored << (2 * kShift), 0);
 }
 
 // The spill file: a name of our own in the folder, opened exclusively and unlinked at once (the
 // data lives until the last grid sharing it is destroyed; nothing is left if the process dies).
 struct SuitabilityGrid::SpillFile {
+    std::string where; // before fd: openUnlinkedTemp fills it while fd is initialised
     int fd = -1;
-    std::string where;
-    explicit SpillFile(const std::string& dir) {
-        static std::atomic<unsigned> serial{0};
-        for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-            where = (std::filesystem::path(dir) /
-                     core::cat(".landuse_suitability.", ::getpid(), ".", serial.fetch_add(1), ".tmp")).string();
-            fd = ::open(where.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            if (fd < 0 && errno != EEXIST) break;
-        }
-        if (fd < 0)
-            throw IoError(core::cat("landuse suitability: cannot create the temporary suitability file '", where,
-                                    "': ", std::strerror(errno)));
-        ::unlink(where.c_str());
-    }
+    explicit SpillFile(const std::string& dir)
+        : fd(io::openUnlinkedTemp(dir, "landuse_suitability", "landuse suitability", where)) {}
     ~SpillFile() {
         if (fd >= 0) ::close(fd);
     }
@@ -94,12 +88,7 @@ struct SuitabilityGrid::SpillFile {
 
 SuitabilityGrid::SuitabilityGrid(int cols, int rows, const std::vector<char>& used, const std::string& spill_dir)
     : m_cols(cols), m_rows(rows), m_bcols(blockCols(cols)) {
-    const size_t blocks = static_cast<size_t>(m_bcols) * blockCols(rows);
-    m_block.assign(blocks, -1);
-    std::int32_t n = 0;
-    for (size_t b = 0; b < blocks && b < used.size(); ++b)
-        if (used[b]) m_block[b] = n++;
-    m_stored = static_cast<size_t>(n);
+    indexBlocks(used);
     m_file = std::make_shared<SpillFile>(spill_dir);
     // every stored block reads as 0 until written (a sparse file)
     if (::ftruncate(m_file->fd, static_cast<off_t>(m_stored * kBlockCells * sizeof(std::uint16_t))) != 0)

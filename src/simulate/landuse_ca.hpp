@@ -93,6 +93,7 @@ class SuitabilityGrid {
     }
 
   private:
+    void indexBlocks(const std::vector<char>& used);
     struct SpillFile;
     int m_cols = 0, m_rows = 0, m_bcols = 0;
     std::size_t m_stored = 0;          ///< stored blocks

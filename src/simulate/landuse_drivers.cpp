@@ -1,6 +1,8 @@
 // Driver rasters for the suitability models.
 #include "simulate/landuse_drivers.hpp"
 
+#include "io/atomic_file.hpp"
+
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "simulate/landuse_distance.hpp"
@@ -72,18 +74,7 @@ raster::Grid<float> slopeDegrees(const raster::Grid<float>& dem, double cell_siz
 }
 
 DriverStore::DriverStore(const std::string& dir, int cols, int rows) : m_cols(cols), m_rows(rows) {
-    // A name of our own in `dir`, opened exclusively and unlinked at once: the data lives until
-    // the descriptor is closed, and nothing is left behind if the process dies.
-    static std::atomic<unsigned> serial{0};
-    for (int attempt = 0; attempt < 100 && m_fd < 0; ++attempt) {
-        m_where = (std::filesystem::path(dir) /
-                   cat(".landuse_drivers.", ::getpid(), ".", serial.fetch_add(1), ".tmp")).string();
-        m_fd = ::open(m_where.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (m_fd < 0 && errno != EEXIST) break;
-    }
-    if (m_fd < 0)
-        throw IoError(cat("landuse drivers: cannot create the temporary driver file '", m_where, "': ", std::strerror(errno)));
-    ::unlink(m_where.c_str());
+    m_fd = io::openUnlinkedTemp(dir, "landuse_drivers", "landuse drivers", m_where);
 }
 
 DriverStore::~DriverStore() {
