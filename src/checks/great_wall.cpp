@@ -81,19 +81,19 @@ std::unique_ptr<ControlLayer> bufferLayer(ReviewContext& ctx, const std::string&
 
 ParcelReview GreatWallCheck::prepareParcels(ReviewContext& ctx) const {
     auto zp = std::make_shared<const HeritageZones>(readHeritageZones(ctx));
-    const HeritageZones& z = *zp;
+    const HeritageZones& zones = *zp;
     const vector::VectorLayer& h = ctx.layer("heritage");
-    std::vector<double> outer_m(z.protection_m.size());
-    for (size_t i = 0; i < outer_m.size(); ++i) outer_m[i] = z.protection_m[i] + z.control_m[i];
-    const ControlLayer& prot = ctx.control("heritage.protection", [&]() { return bufferLayer(ctx, "protection range", z.protection_m); });
+    std::vector<double> outer_m(zones.protection_m.size());
+    for (size_t i = 0; i < outer_m.size(); ++i) outer_m[i] = zones.protection_m[i] + zones.control_m[i];
+    const ControlLayer& prot = ctx.control("heritage.protection", [&]() { return bufferLayer(ctx, "protection range", zones.protection_m); });
     const ControlLayer& outer = ctx.control("heritage.control", [&]() { return bufferLayer(ctx, "control zone", outer_m); });
     const ControlLayer& walls = ctx.control("heritage.walls", [&]() {
-        return controlFromLayer("wall lines", h, [&](size_t i) { return z.is_wall[i] != 0; });
+        return controlFromLayer("wall lines", h, [&](size_t i) { return zones.is_wall[i] != 0; });
     });
     const double eps = areaEpsilon();
 
-    ParcelReview pr;
-    pr.review = [&prot, &outer, &walls, zp, eps](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
+    ParcelReview review;
+    review.review = [&prot, &outer, &walls, zp, eps](const Parcel& p, const GEOSGeometry* g, const vector::Envelope& env,
                                                  Scratch& s, RuleRow& row) {
         const HeritageZones& z = *zp;
         // Crossing a wall line (any contact with the wall itself).
@@ -151,7 +151,7 @@ ParcelReview GreatWallCheck::prepareParcels(ReviewContext& ctx) const {
                              *p.height_m, " m within the limit ", limit, " m (needs approval)");
         }
     };
-    return pr;
+    return review;
 }
 
 } // namespace xiongguan::checks

@@ -4,6 +4,7 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "io/raster_io.hpp"
 #include "io/vector_fast.hpp"
 
 #include <algorithm>
@@ -574,14 +575,12 @@ int ReviewContext::landuseYear() {
 
 const std::vector<std::uint64_t>& ReviewContext::landuseCounts() {
     if (m_landuse_counts) return *m_landuse_counts;
-    std::vector<std::uint64_t> counts(65536, 0);
     if (m_request.landuse || m_landuse) {
-        for (std::uint16_t v : landuse().values()) ++counts[v];
+        m_landuse_counts = io::classCounts(landuse());
     } else {
         m_landuse_year = m_study.latestLanduseYear();
-        counts = io::landuseCounts(m_study, m_landuse_year);
+        m_landuse_counts = io::landuseCounts(m_study, m_landuse_year);
     }
-    m_landuse_counts = std::move(counts);
     return *m_landuse_counts;
 }
 

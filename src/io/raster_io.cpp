@@ -401,15 +401,16 @@ raster::ClassGrid readClassRaster(const std::string& path, const raster::GridSpe
     return out;
 }
 
+std::vector<std::uint64_t> classCounts(const raster::ClassGrid& grid) {
+    std::vector<std::uint64_t> counts(65536, 0);
+    for (std::uint16_t v : grid.values()) ++counts[v];
+    return counts;
+}
+
 std::vector<std::uint64_t> classRasterCounts(const std::string& path, const raster::GridSpec& grid,
                                              const raster::ClassTable& classes, Resample resample) {
     constexpr size_t kValues = 65536;
-    auto viaGrid = [&]() {
-        const raster::ClassGrid g = readClassRaster(path, grid, classes, resample);
-        std::vector<std::uint64_t> counts(kValues, 0);
-        for (std::uint16_t v : g.values()) ++counts[v];
-        return counts;
-    };
+    auto viaGrid = [&]() { return classCounts(readClassRaster(path, grid, classes, resample)); };
     auto ds = openRaster(path);
     GDALDatasetH h = static_cast<GDALDatasetH>(ds.get());
     if (!matches(gridOf(h, path), grid)) return viaGrid();

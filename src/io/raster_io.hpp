@@ -33,6 +33,9 @@ raster::ClassGrid readClassRaster(const std::string& path, const raster::GridSpe
 /// tile straight from the file (no block cache), in parallel row bands; others go through
 /// readClassRaster. The same errors as readClassRaster (the first unknown value is reported with
 /// its cell). \throws IoError, InputError as readClassRaster.
+/// Cells per class value of a class grid already in memory (index = value, 65,536 entries).
+std::vector<std::uint64_t> classCounts(const raster::ClassGrid& grid);
+
 std::vector<std::uint64_t> classRasterCounts(const std::string& path, const raster::GridSpec& grid,
                                              const raster::ClassTable& classes, Resample resample);
 

@@ -3,6 +3,7 @@
 #include "core/errors.hpp"
 #include "core/log.hpp"
 #include "io/gdal_env.hpp"
+#include "io/raster_io.hpp"
 #include "io/yaml_util.hpp"
 
 #include <algorithm>
@@ -225,10 +226,7 @@ std::vector<std::uint64_t> landuseCounts(const StudyArea& study, int year) {
         throw ConfigError(cat(study.path, ": the study has no land-use map for ", year));
     if (!it->second.file.empty())
         return classRasterCounts(it->second.file, study.grid, study.classes, it->second.resample);
-    const raster::ClassGrid g = loadLanduse(study, year);
-    std::vector<std::uint64_t> counts(65536, 0);
-    for (std::uint16_t v : g.values()) ++counts[v];
-    return counts;
+    return classCounts(loadLanduse(study, year));
 }
 
 raster::ClassGrid loadLanduse(const StudyArea& study, int year) {
